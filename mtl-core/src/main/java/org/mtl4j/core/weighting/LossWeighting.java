@@ -1,0 +1,126 @@
+package org.mtl4j.core.weighting;
+
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDList;
+import ai.djl.nn.Block;
+import com.google.common.collect.ImmutableList;
+import com.google.common.collect.ImmutableMap;
+import com.google.common.collect.ImmutableSet;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * The contract of every loss-weighting and gradient-combination strategy.
+ *
+ * <p>The training loop owns forward, backward and the optimiser step; a strategy fills in one small hook:
+ * <ul>
+ *   <li>loss-based strategies ({@link GradientMode#NONE}) implement {@link #weightLosses}: given the K task losses
+ *       they return the scalar to back-propagate, for example {@code Σ_k λ_k L_k};
+ *   <li>gradient-based strategies implement {@link #combineGradients}: given the K×D matrix of per-task gradients
+ *       (with respect to the shared parameters or the shared representation, see {@link GradientMode}) they return
+ *       the D-vector the loop writes back before the optimiser step. Task heads always receive their own task's
+ *       gradient with weight 1 (LibMTL's convention).
+ * </ul>
+ * Learnable weights (uncertainty log-variances, GradNorm weights) live in the block of
+ * {@link #createParameterBlock}, which the loop places inside the trained model so that DJL's optimiser updates
+ * them and checkpoints save them; the loop hands their current values to the hooks as {@code learnable}.
+ * Everything else a strategy may use arrives in the immutable {@link WeightingContext}.
+ *
+ * <p>Equal and fixed weights ship with the core ({@link #equal()}, {@link #fixed(double...)}); the other strategies
+ * are in {@code mtl-losses} ({@code Weightings}).
+ */
+public interface LossWeighting {
+
+    /** @return a short name for logs and result files, for example {@code "equal"} */
+    String name();
+
+    /**
+     * Returns the gradient modes this strategy works in. Loss-based strategies return {@code {NONE}}.
+     *
+     * @return the supported modes, never empty
+     */
+    default ImmutableSet<GradientMode> gradientModes() {
+        return ImmutableSet.of(GradientMode.NONE);
+    }
+
+    /**
+     * Creates the block holding this strategy's learnable parameters, if it has any. Its forward pass takes an empty
+     * input and returns the parameter values, which the loop passes to the hooks as {@code learnable}.
+     *
+     * @param taskNames the tasks in output order
+     * @return the block, or empty
+     */
+    default Optional<Block> createParameterBlock(ImmutableList<String> taskNames) {
+        return Optional.empty();
+    }
+
+    /**
+     * Combines the task losses into the loss to back-propagate ({@link GradientMode#NONE} strategies).
+     *
+     * @param losses the K scalar task losses (mean over valid elements; 0 for tasks without labels in the batch)
+     * @param learnable the values of the learnable parameters (empty when there are none)
+     * @param context the step's context
+     * @return the combined loss and the weights used
+     */
+    default WeightedLoss weightLosses(NDList losses, NDList learnable, WeightingContext context) {
+        throw new UnsupportedOperationException(name() + " is gradient-based: it does not weight losses");
+    }
+
+    /**
+     * Combines the per-task gradients ({@link GradientMode#PARAMETERS} or {@link GradientMode#REPRESENTATION}).
+     *
+     * @param taskGradients the K×D matrix of per-task gradients
+     * @param losses the K scalar task losses (already back-propagated; values only)
+     * @param learnable the values of the learnable parameters (empty when there are none)
+     * @param context the step's context
+     * @return the combined D-vector and the weights
+     */
+    default CombinedGradient combineGradients(NDArray taskGradients, NDList losses, NDList learnable,
+            WeightingContext context) {
+        throw new UnsupportedOperationException(name() + " is loss-based: it does not combine gradients");
+    }
+
+    /**
+     * Called after every epoch with the updated history (DWA-style strategies may cache here).
+     *
+     * @param context the context at the end of the epoch
+     */
+    default void onEpochEnd(WeightingContext context) {}
+
+    /**
+     * Returns the strategy's internal state for checkpoints (running statistics, initial losses); parameters of
+     * {@link #createParameterBlock} are saved with the model and are not part of it.
+     *
+     * @return named arrays of state; empty for stateless strategies
+     */
+    default ImmutableMap<String, double[]> state() {
+        return ImmutableMap.of();
+    }
+
+    /**
+     * Restores the state {@link #state()} returned.
+     *
+     * @param state the saved state
+     */
+    default void restoreState(Map<String, double[]> state) {}
+
+    /**
+     * Equal weighting, {@code L = Σ_k L_k} (LibMTL's EW uses weight 1 per task, not 1/K).
+     *
+     * @return the strategy
+     */
+    static LossWeighting equal() {
+        return new FixedWeighting("equal", null);
+    }
+
+    /**
+     * Fixed weights, {@code L = Σ_k λ_k L_k}: the baseline of Vandenhende et al.'s survey, with weights found by a
+     * grid search.
+     *
+     * @param weights one non-negative weight per task, in task order
+     * @return the strategy
+     */
+    static LossWeighting fixed(double... weights) {
+        return new FixedWeighting("fixed", weights.clone());
+    }
+}
