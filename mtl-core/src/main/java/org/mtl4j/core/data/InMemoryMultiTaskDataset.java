@@ -104,6 +104,34 @@ public final class InMemoryMultiTaskDataset extends RandomAccessDataset {
         return presence.get(index);
     }
 
+    /**
+     * Returns a data set with the same samples and only some of the tasks (for example one task, to train a
+     * single-task baseline). The arrays are shared, not copied.
+     *
+     * @param taskIndices the tasks to keep, in the new order
+     * @return the data set
+     */
+    public InMemoryMultiTaskDataset selectTasks(int... taskIndices) {
+        checkArgument(taskIndices.length > 0, "select at least one task");
+        List<Shape> shapes = new ArrayList<>();
+        for (int t : taskIndices) {
+            checkArgument(t >= 0 && t < labelShapes.size(), "task index %s out of range [0, %s)", t,
+                    labelShapes.size());
+            shapes.add(labelShapes.get(t));
+        }
+        Builder b = builder(inputShape, shapes);
+        for (int i = 0; i < inputs.size(); i++) {
+            float[][] l = new float[taskIndices.length][];
+            boolean[] p = new boolean[taskIndices.length];
+            for (int j = 0; j < taskIndices.length; j++) {
+                l[j] = labels.get(i)[taskIndices[j]];
+                p[j] = presence.get(i)[taskIndices[j]] != 0f;
+            }
+            b.add(inputs.get(i), l, p);
+        }
+        return b.build();
+    }
+
     /** Builder of {@link InMemoryMultiTaskDataset}. */
     public static final class Builder extends BaseBuilder<Builder> {
         private final Shape inputShape;

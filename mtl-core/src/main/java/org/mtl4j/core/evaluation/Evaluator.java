@@ -45,6 +45,35 @@ public final class Evaluator {
      */
     public static EvaluationResult evaluate(MultiTaskBlock network, List<Task> tasks, RandomAccessDataset dataset,
             int batchSize, NDManager manager) {
+        ParameterStore ps = new ParameterStore(manager, false);
+        return evaluate((data, labels) -> network.forward(ps, data, false), tasks, dataset, batchSize, manager);
+    }
+
+    /** Gives predictions for a batch: one array per task. */
+    @FunctionalInterface
+    public interface Predictor {
+        /**
+         * Predicts a batch.
+         *
+         * @param data the batch inputs
+         * @param labels the batch labels (for shape only; a predictor must not read their values)
+         * @return one prediction per task
+         */
+        NDList predict(NDList data, NDList labels);
+    }
+
+    /**
+     * Evaluates any predictor on {@code dataset}.
+     *
+     * @param predictor the predictor
+     * @param tasks the tasks in output order
+     * @param dataset the data
+     * @param batchSize the batch size
+     * @param manager a manager; batches open sub-managers of it
+     * @return the results
+     */
+    public static EvaluationResult evaluate(Predictor predictor, List<Task> tasks, RandomAccessDataset dataset,
+            int batchSize, NDManager manager) {
         checkArgument(dataset.size() > 0, "cannot evaluate on an empty data set");
         int k = tasks.size();
         double[] lossSum = new double[k];
@@ -57,13 +86,12 @@ public final class Evaluator {
             }
             acc.add(row);
         }
-        ParameterStore ps = new ParameterStore(manager, false);
         try {
             for (Batch batch : dataset.getData(manager, new BatchSampler(new SequenceSampler(), batchSize, false))) {
                 try (batch) {
                     NDList labels = batch.getLabels();
                     checkLabels(labels, tasks);
-                    NDList preds = network.forward(ps, batch.getData(), false);
+                    NDList preds = predictor.predict(batch.getData(), labels);
                     NDArray presence = labels.get(k);
                     float[] counts = presence.sum(new int[] {0}).toFloatArray();
                     for (int t = 0; t < k; t++) {

@@ -64,7 +64,8 @@ public final class TaskGradients {
 
     /**
      * Overwrites the gradients of the shared parameters with a combined vector (the inverse of the flattening of
-     * {@link #ofSharedParameters}).
+     * {@link #ofSharedParameters}). The gradients must exist, that is a backward pass must have run since the
+     * parameters were created (as it always has inside the training loop).
      *
      * @param shared the shared parameters, in the same order
      * @param combined the combined gradient, shape {@code (D)}

@@ -235,7 +235,7 @@ public final class MultiTaskTrainer {
         double[] weightSum = new double[k];
         int steps = 0;
         int skipped = 0;
-        ProgressBar bar = settings.progressBar()
+        ProgressBar bar = settings.progressBar() && (progress != System.err || System.console() != null)
                 ? new ProgressBar(progress, String.format(Locale.ROOT, "epoch %d/%d", epoch + 1, settings.epochs()),
                         batchesPerEpoch)
                 : null;

@@ -135,7 +135,7 @@ public final class TrainingSettings {
         return maxBatchesPerEpoch;
     }
 
-    /** @return whether a progress bar is drawn on standard error */
+    /** @return whether a progress bar is drawn (on standard error only when it is a terminal) */
     public boolean progressBar() {
         return progressBar;
     }

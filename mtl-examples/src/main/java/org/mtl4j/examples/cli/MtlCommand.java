@@ -1,0 +1,166 @@
+package org.mtl4j.examples.cli;
+
+import java.io.PrintStream;
+import java.io.PrintWriter;
+import java.nio.file.Path;
+import java.util.concurrent.Callable;
+import org.mtl4j.core.RunProvenance;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/**
+ * The {@code mtl} command-line program. {@code mtl train} trains a multi-task network on the embedded synthetic
+ * scenes, compares it with single-task baselines and writes {@code results.json} and loss curves.
+ *
+ * <p>Errors in the user's input end the program with a one-line message and exit status 2 (1 for other failures);
+ * {@code --debug} adds the stack trace.
+ */
+@Command(name = "mtl", mixinStandardHelpOptions = true, versionProvider = MtlCommand.Version.class,
+        description = "Multi-task learning on the JVM (mtl4j).", subcommands = {MtlCommand.Train.class})
+public final class MtlCommand implements Runnable {
+
+    @Option(names = "--debug", scope = CommandLine.ScopeType.INHERIT,
+            description = "Print stack traces of errors.")
+    boolean debug;
+
+    @Override
+    public void run() {
+        new CommandLine(this).usage(System.out);
+    }
+
+    /**
+     * Runs the program and exits with its status.
+     *
+     * @param args the arguments
+     */
+    public static void main(String[] args) {
+        System.exit(execute(System.out, System.err, args));
+    }
+
+    /**
+     * Runs the program.
+     *
+     * @param out standard output
+     * @param err standard error
+     * @param args the arguments
+     * @return the exit status
+     */
+    public static int execute(PrintStream out, PrintStream err, String... args) {
+        if (System.getProperty("ai.djl.offline") == null && System.getenv("DJL_OFFLINE") == null) {
+            System.setProperty("ai.djl.offline", "true");
+        }
+        setIfAbsent("org.slf4j.simpleLogger.defaultLogLevel", "warn");
+        setIfAbsent("org.slf4j.simpleLogger.log.ai.djl.util.cuda.CudaUtils", "error");
+        setIfAbsent("java.awt.headless", "true");
+        MtlCommand root = new MtlCommand();
+        CommandLine cl = new CommandLine(root);
+        cl.setOut(new PrintWriter(out, true));
+        cl.setErr(new PrintWriter(err, true));
+        cl.setExecutionExceptionHandler((ex, line, parsed) -> {
+            boolean userError = ex instanceof IllegalArgumentException || ex instanceof IllegalStateException
+                    || ex instanceof java.io.IOException || ex instanceof java.io.UncheckedIOException
+                    || ex instanceof org.mtl4j.core.training.NonFiniteLossException;
+            err.println("mtl: error: " + ex.getMessage());
+            if (root.debug) {
+                ex.printStackTrace(err);
+            } else {
+                err.println("(run with --debug for the stack trace)");
+            }
+            return userError ? 2 : 1;
+        });
+        return cl.execute(args);
+    }
+
+    private static void setIfAbsent(String key, String value) {
+        if (System.getProperty(key) == null) {
+            System.setProperty(key, value);
+        }
+    }
+
+    /** Prints the library version. */
+    static final class Version implements CommandLine.IVersionProvider {
+        @Override
+        public String[] getVersion() {
+            return new String[] {"mtl4j " + RunProvenance.libraryVersion()};
+        }
+    }
+
+    /** {@code mtl train}. */
+    @Command(name = "train", mixinStandardHelpOptions = true,
+            description = "Train a multi-task network and compare it with single-task baselines.")
+    static final class Train implements Callable<Integer> {
+
+        @CommandLine.ParentCommand
+        MtlCommand parent;
+
+        @Option(names = "--data", defaultValue = "synthetic", description = "Data set: synthetic (default).")
+        String data;
+
+        @Option(names = "--tasks", defaultValue = "s,d,n,k,e",
+                description = "Comma-separated task letters from s,d,n,k,t,e,r,c (default ${DEFAULT-VALUE}).")
+        String tasks;
+
+        @Option(names = "--arch", defaultValue = "hps", description = "Architecture: hps (default).")
+        String arch;
+
+        @Option(names = "--weighting", defaultValue = "equal",
+                description = "Loss weighting: equal (default) or fixed:w1,w2,...")
+        String weighting;
+
+        @Option(names = "--epochs", defaultValue = "8", description = "Epochs (default ${DEFAULT-VALUE}).")
+        int epochs;
+
+        @Option(names = "--out", defaultValue = "runs/train", description = "Output folder (default ${DEFAULT-VALUE}).")
+        Path out;
+
+        @Option(names = "--size", defaultValue = "64", description = "Image size in pixels (default ${DEFAULT-VALUE}).")
+        int size;
+
+        @Option(names = "--train-samples", defaultValue = "800",
+                description = "Training scenes (default ${DEFAULT-VALUE}).")
+        int trainSamples;
+
+        @Option(names = "--val-samples", defaultValue = "200",
+                description = "Validation scenes (default ${DEFAULT-VALUE}).")
+        int valSamples;
+
+        @Option(names = "--batch-size", defaultValue = "16", description = "Batch size (default ${DEFAULT-VALUE}).")
+        int batchSize;
+
+        @Option(names = "--lr", defaultValue = "0.002", description = "Adam learning rate (default ${DEFAULT-VALUE}).")
+        float learningRate;
+
+        @Option(names = "--width", defaultValue = "16",
+                description = "Encoder width; the features have twice as many channels (default ${DEFAULT-VALUE}).")
+        int width;
+
+        @Option(names = "--seed", defaultValue = "42", description = "Seed of scenes, initialisation and order.")
+        long seed;
+
+        @Option(names = "--threads", defaultValue = "0",
+                description = "Rendering threads (default: the number of processors).")
+        int threads;
+
+        @Option(names = "--no-baselines", description = "Skip the single-task baselines (and Δm).")
+        boolean noBaselines;
+
+        @Option(names = "--baseline-cache", description = "Folder of cached single-task baselines "
+                + "(default: ~/.cache/mtl4j/baselines).")
+        Path baselineCache;
+
+        @Option(names = "--no-progress", description = "Do not draw progress bars.")
+        boolean noProgress;
+
+        @Override
+        public Integer call() throws Exception {
+            Path cache = baselineCache != null ? baselineCache
+                    : Path.of(System.getProperty("user.home"), ".cache", "mtl4j", "baselines");
+            int th = threads > 0 ? threads : Runtime.getRuntime().availableProcessors();
+            TrainOptions o = new TrainOptions(data, tasks, arch, weighting, epochs, out, size, trainSamples,
+                    valSamples, batchSize, learningRate, width, seed, th, !noBaselines, cache, !noProgress);
+            new TrainRun(o, System.out, System.err).run();
+            return 0;
+        }
+    }
+}

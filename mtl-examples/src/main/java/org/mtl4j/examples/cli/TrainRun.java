@@ -1,0 +1,339 @@
+package org.mtl4j.examples.cli;
+
+import static com.google.common.base.Preconditions.checkArgument;
+
+import ai.djl.ndarray.NDManager;
+import com.google.common.base.Splitter;
+import com.google.common.collect.ImmutableList;
+import com.google.common.hash.Hashing;
+import com.google.gson.Gson;
+import com.google.gson.GsonBuilder;
+import com.google.gson.reflect.TypeToken;
+import java.io.IOException;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import org.mtl4j.architectures.Architectures;
+import org.mtl4j.architectures.Encoders;
+import org.mtl4j.core.MultiTask;
+import org.mtl4j.core.MultiTaskModel;
+import org.mtl4j.core.RunProvenance;
+import org.mtl4j.core.data.InMemoryMultiTaskDataset;
+import org.mtl4j.core.evaluation.DeltaM;
+import org.mtl4j.core.evaluation.EvaluationResult;
+import org.mtl4j.core.evaluation.MeanPredictor;
+import org.mtl4j.core.evaluation.TaskResult;
+import org.mtl4j.core.model.Architecture;
+import org.mtl4j.core.task.Task;
+import org.mtl4j.core.task.TaskMetric;
+import org.mtl4j.core.training.EpochRecord;
+import org.mtl4j.core.training.TrainingHistory;
+import org.mtl4j.core.training.TrainingSettings;
+import org.mtl4j.core.weighting.LossWeighting;
+import org.mtl4j.losses.Weightings;
+import org.mtl4j.examples.data.SyntheticScenes;
+
+/**
+ * What {@code mtl train} does: render the data, train the multi-task network, train (or reuse cached) single-task
+ * baselines with the same recipe, score every task against them and against the mean predictor, and write
+ * {@code results.json} and PNG loss curves.
+ */
+public final class TrainRun {
+
+    private static final Gson GSON = new GsonBuilder().setPrettyPrinting().serializeSpecialFloatingPointValues()
+            .create();
+    private static final int BASELINE_FORMAT = 1;
+
+    private final TrainOptions o;
+    private final PrintStream out;
+    private final PrintStream err;
+
+    /**
+     * Creates the run.
+     *
+     * @param options the settings
+     * @param out where results go
+     * @param err where progress goes
+     */
+    public TrainRun(TrainOptions options, PrintStream out, PrintStream err) {
+        this.o = options;
+        this.out = out;
+        this.err = err;
+    }
+
+    /** The outcome, for tests. */
+    public record Result(EvaluationResult multiTask, Map<String, Map<String, Double>> singleTask,
+            EvaluationResult mean, double deltaP, double deltaMFlat, double deltaMtl, Path resultsFile) {}
+
+    /**
+     * Runs.
+     *
+     * @return the outcome
+     * @throws IOException when an output cannot be written
+     */
+    public Result run() throws IOException {
+        checkArgument(o.data().equals("synthetic"), "unknown data set '%s'; available: synthetic", o.data());
+        checkArgument(o.epochs() > 0, "--epochs must be positive, got %s", o.epochs());
+        checkArgument(o.trainSamples() > 0, "--train-samples must be positive, got %s", o.trainSamples());
+        checkArgument(o.valSamples() > 0, "--val-samples must be positive, got %s", o.valSamples());
+        checkArgument(o.threads() > 0, "--threads must be positive, got %s", o.threads());
+        ImmutableList<String> letters = SyntheticScenes.parseLetters(o.tasks());
+        ImmutableList<Task> tasks = SyntheticScenes.tasks(letters);
+        Architecture arch = architecture(o.arch());
+        LossWeighting weighting = weighting(o.weighting(), tasks.size());
+        Files.createDirectories(o.out());
+
+        long t0 = System.nanoTime();
+        err.printf(Locale.ROOT, "rendering %d + %d synthetic scenes at %dx%d on %d threads...%n", o.trainSamples(),
+                o.valSamples(), o.size(), o.size(), o.threads());
+        InMemoryMultiTaskDataset train = SyntheticScenes.render(letters, o.size(), o.seed(), 0, o.trainSamples(),
+                o.threads());
+        InMemoryMultiTaskDataset val = SyntheticScenes.render(letters, o.size(), o.seed(), 1_000_000_000L,
+                o.valSamples(), o.threads());
+        double renderSeconds = (System.nanoTime() - t0) / 1e9;
+
+        out.printf(Locale.ROOT, "multi-task network: %s, tasks %s, weighting %s, %d epochs%n", arch.name(),
+                String.join(",", letters), weighting.name(), o.epochs());
+        long t1 = System.nanoTime();
+        TrainingHistory history;
+        EvaluationResult mtl;
+        try (MultiTaskModel model = builder(tasks, arch).weighting(weighting).build()) {
+            history = model.trainer().checkpointDirectory(o.out().resolve("checkpoints")).output(out, err)
+                    .fit(train, val);
+            mtl = history.last().validation().orElseThrow();
+        }
+        double mtlSeconds = (System.nanoTime() - t1) / 1e9;
+
+        EvaluationResult mean;
+        try (NDManager manager = NDManager.newBaseManager()) {
+            mean = MeanPredictor.evaluate(tasks, train, val, o.batchSize(), manager);
+        }
+
+        Map<String, Map<String, Double>> stl = new LinkedHashMap<>();
+        long t2 = System.nanoTime();
+        if (o.baselines()) {
+            for (Task task : tasks) {
+                stl.put(task.name(), baseline(task, arch, train, val));
+            }
+        }
+        double stlSeconds = (System.nanoTime() - t2) / 1e9;
+
+        double deltaP = Double.NaN;
+        double flat = Double.NaN;
+        double dmtl = Double.NaN;
+        if (o.baselines()) {
+            deltaP = DeltaM.deltaP(tasks, mtl.metricTable(), stl);
+            flat = DeltaM.flat(tasks, mtl.metricTable(), stl);
+            dmtl = DeltaM.vandenhende(tasks, mtl.metricTable(), stl);
+        }
+        printTable(tasks, mtl, stl, mean);
+        if (o.baselines()) {
+            out.printf(Locale.ROOT, "Δp (LibMTL, higher is better):          %+.2f %%%n", deltaP);
+            out.printf(Locale.ROOT, "Δm (Nash-MTL flat, lower is better):    %+.2f %%%n", flat);
+            out.printf(Locale.ROOT, "Δ_MTL (Vandenhende, higher is better):  %+.2f %%%n", dmtl);
+        }
+        Path results = o.out().resolve("results.json");
+        Map<String, Object> json = new LinkedHashMap<>();
+        json.put("command", "train");
+        json.put("options", optionsMap());
+        json.put("architecture", arch.name());
+        json.put("weighting", weighting.name());
+        json.put("settings", settings().describe());
+        json.put("seed", o.seed());
+        json.put("provenance", RunProvenance.describe());
+        json.put("tasks", taskTable(tasks, mtl, stl, mean));
+        Map<String, Object> deltas = new LinkedHashMap<>();
+        deltas.put("delta_p_libmtl", deltaP);
+        deltas.put("delta_m_flat", flat);
+        deltas.put("delta_mtl_vandenhende", dmtl);
+        json.put("delta", deltas);
+        json.put("best_epoch", history.bestEpoch() + 1);
+        json.put("history", historyList(history));
+        Map<String, Object> timings = new LinkedHashMap<>();
+        timings.put("render_seconds", renderSeconds);
+        timings.put("multi_task_seconds", mtlSeconds);
+        timings.put("single_task_seconds", stlSeconds);
+        json.put("timings", timings);
+        writeAtomically(results, GSON.toJson(json));
+        Plots.lossCurves(history, o.out().resolve("loss_curves.png"));
+        out.println("wrote " + results + " and " + o.out().resolve("loss_curves.png"));
+        return new Result(mtl, stl, mean, deltaP, flat, dmtl, results);
+    }
+
+    static Architecture architecture(String name) {
+        switch (name) {
+            case "hps":
+                return Architectures.hardSharing();
+            default:
+                throw new IllegalArgumentException("unknown architecture '" + name + "'; available: hps");
+        }
+    }
+
+    static LossWeighting weighting(String spec, int taskCount) {
+        if (spec.equals("equal")) {
+            return Weightings.equal();
+        }
+        if (spec.startsWith("fixed:")) {
+            List<String> parts = Splitter.on(',').trimResults().splitToList(spec.substring(6));
+            checkArgument(parts.size() == taskCount, "--weighting %s gives %s weights for %s tasks", spec,
+                    parts.size(), taskCount);
+            double[] w = new double[parts.size()];
+            for (int i = 0; i < w.length; i++) {
+                try {
+                    w[i] = Double.parseDouble(parts.get(i));
+                } catch (NumberFormatException e) {
+                    throw new IllegalArgumentException("--weighting " + spec + ": '" + parts.get(i)
+                            + "' is not a number");
+                }
+            }
+            return Weightings.fixed(w);
+        }
+        throw new IllegalArgumentException("unknown weighting '" + spec + "'; available: equal, fixed:w1,w2,...");
+    }
+
+    private TrainingSettings settings() {
+        return TrainingSettings.builder().epochs(o.epochs()).batchSize(o.batchSize()).learningRate(o.learningRate())
+                .seed(o.seed()).progressBar(o.progress()).build();
+    }
+
+    private MultiTask.Builder builder(List<Task> tasks, Architecture arch) {
+        return MultiTask.builder().input(3, o.size(), o.size()).encoder(Encoders.resNet(o.width())).sharing(arch)
+                .tasks(tasks).settings(settings());
+    }
+
+    private Map<String, Double> baseline(Task task, Architecture arch, InMemoryMultiTaskDataset train,
+            InMemoryMultiTaskDataset val) throws IOException {
+        String key = String.join("|", "format=" + BASELINE_FORMAT, "lib=" + RunProvenance.libraryVersion(),
+                "data=" + o.data(), "size=" + o.size(), "train=" + o.trainSamples(), "val=" + o.valSamples(),
+                "seed=" + o.seed(), "task=" + task.name(), "arch=" + arch.name(), "encoder=resnet" + o.width(),
+                "epochs=" + o.epochs(), "batch=" + o.batchSize(), "lr=" + o.learningRate(), "tasks-def=" + task);
+        String hash = Hashing.sha256().hashString(key, StandardCharsets.UTF_8).toString().substring(0, 20);
+        Path file = o.baselineCache().resolve("stl-" + task.name() + "-" + hash + ".json");
+        if (Files.exists(file)) {
+            try {
+                Map<String, Double> cached = GSON.fromJson(Files.readString(file),
+                        new TypeToken<LinkedHashMap<String, Double>>() {}.getType());
+                if (cached != null && cached.keySet().containsAll(
+                        task.metrics().stream().map(TaskMetric::name).toList())) {
+                    out.printf("single-task baseline %s: reused %s%n", task.name(), file);
+                    return cached;
+                }
+            } catch (RuntimeException e) {
+                err.printf("single-task baseline %s: cache file %s is unreadable (%s); retraining%n", task.name(),
+                        file, e.getMessage());
+            }
+        }
+        out.printf("single-task baseline %s: training%n", task.name());
+        int index = SyntheticScenes.parseLetters(o.tasks()).indexOf(task.name());
+        InMemoryMultiTaskDataset stTrain = train.selectTasks(index);
+        InMemoryMultiTaskDataset stVal = val.selectTasks(index);
+        Map<String, Double> metrics;
+        try (MultiTaskModel model = builder(List.of(task), arch)
+                .settings(settings().toBuilder().verbose(false).build()).build()) {
+            TrainingHistory h = model.trainer().output(out, err).fit(stTrain, stVal);
+            metrics = new LinkedHashMap<>(h.last().validation().orElseThrow().task(task.name()).metrics());
+        }
+        Files.createDirectories(o.baselineCache());
+        writeAtomically(file, GSON.toJson(metrics));
+        return metrics;
+    }
+
+    private void printTable(List<Task> tasks, EvaluationResult mtl, Map<String, Map<String, Double>> stl,
+            EvaluationResult mean) {
+        out.println();
+        out.printf(Locale.ROOT, "%-5s %-14s %10s %10s %10s %9s %s%n", "task", "metric", "multi-task",
+                "single", "mean-pred", "vs single", "beats mean");
+        for (Task t : tasks) {
+            for (TaskMetric m : t.metrics()) {
+                double v = mtl.task(t.name()).metric(m.name());
+                Double s = stl.containsKey(t.name()) ? stl.get(t.name()).get(m.name()) : null;
+                double mp = mean.task(t.name()).metric(m.name());
+                String rel = s == null ? "" : String.format(Locale.ROOT, "%+8.2f%%",
+                        (m.higherIsBetter() ? 1 : -1) * 100 * (v - s) / s);
+                boolean beats = m.higherIsBetter() ? v > mp : v < mp;
+                out.printf(Locale.ROOT, "%-5s %-14s %10.4f %10s %10.4f %9s %s%n", t.name(), m.name(), v,
+                        s == null ? "-" : String.format(Locale.ROOT, "%.4f", s), mp, rel, beats ? "yes" : "NO");
+            }
+        }
+        out.println();
+    }
+
+    private Map<String, Object> taskTable(List<Task> tasks, EvaluationResult mtl,
+            Map<String, Map<String, Double>> stl, EvaluationResult mean) {
+        Map<String, Object> m = new LinkedHashMap<>();
+        for (Task t : tasks) {
+            Map<String, Object> row = new LinkedHashMap<>();
+            TaskResult r = mtl.task(t.name());
+            row.put("loss", t.loss().name());
+            Map<String, Boolean> higher = new LinkedHashMap<>();
+            Map<String, Boolean> beats = new LinkedHashMap<>();
+            for (TaskMetric metric : t.metrics()) {
+                higher.put(metric.name(), metric.higherIsBetter());
+                double v = r.metric(metric.name());
+                double mp = mean.task(t.name()).metric(metric.name());
+                beats.put(metric.name(), metric.higherIsBetter() ? v > mp : v < mp);
+            }
+            row.put("higher_is_better", higher);
+            row.put("multi_task", r.metrics());
+            row.put("multi_task_val_loss", r.loss());
+            row.put("single_task", stl.get(t.name()));
+            row.put("mean_predictor", mean.task(t.name()).metrics());
+            row.put("beats_mean_predictor", beats);
+            m.put(t.name(), row);
+        }
+        return m;
+    }
+
+    private static List<Map<String, Object>> historyList(TrainingHistory h) {
+        List<Map<String, Object>> list = new java.util.ArrayList<>();
+        for (EpochRecord e : h.epochs()) {
+            Map<String, Object> row = new LinkedHashMap<>();
+            row.put("epoch", e.epoch() + 1);
+            row.put("train_loss", e.trainLoss());
+            row.put("mean_weights", e.meanWeights());
+            e.validation().ifPresent(v -> {
+                Map<String, Object> val = new LinkedHashMap<>();
+                v.tasks().forEach((k, r) -> {
+                    Map<String, Object> x = new LinkedHashMap<>();
+                    x.put("loss", r.loss());
+                    x.put("metrics", r.metrics());
+                    val.put(k, x);
+                });
+                row.put("validation", val);
+            });
+            row.put("skipped_batches", e.skippedBatches());
+            row.put("seconds", e.seconds());
+            list.add(row);
+        }
+        return list;
+    }
+
+    private Map<String, Object> optionsMap() {
+        Map<String, Object> m = new LinkedHashMap<>();
+        m.put("data", o.data());
+        m.put("tasks", o.tasks());
+        m.put("arch", o.arch());
+        m.put("weighting", o.weighting());
+        m.put("epochs", o.epochs());
+        m.put("size", o.size());
+        m.put("train_samples", o.trainSamples());
+        m.put("val_samples", o.valSamples());
+        m.put("batch_size", o.batchSize());
+        m.put("learning_rate", o.learningRate());
+        m.put("width", o.width());
+        m.put("seed", o.seed());
+        return m;
+    }
+
+    static void writeAtomically(Path file, String text) throws IOException {
+        Path tmp = file.resolveSibling(file.getFileName() + ".tmp");
+        Files.writeString(tmp, text, StandardCharsets.UTF_8);
+        Files.move(tmp, file, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+    }
+}
