@@ -24,6 +24,25 @@ public final class Architectures {
     private Architectures() {}
 
     /**
+     * Returns an architecture by its command-line name.
+     *
+     * @param name the name, for example {@code "hps"}
+     * @return the architecture with default settings
+     * @throws IllegalArgumentException naming the unknown name and the available ones
+     */
+    public static Architecture byName(String name) {
+        switch (name) {
+            case "hps":
+                return hardSharing();
+            default:
+                throw new IllegalArgumentException("unknown architecture '" + name + "'; available: " + NAMES);
+        }
+    }
+
+    /** The command-line names {@link #byName(String)} accepts. */
+    public static final String NAMES = "hps";
+
+    /**
      * Hard parameter sharing with heads of width {@value #DEFAULT_HEAD_WIDTH}.
      *
      * @return the architecture

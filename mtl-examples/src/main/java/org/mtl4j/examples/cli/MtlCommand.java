@@ -4,7 +4,9 @@ import java.io.PrintStream;
 import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
+import org.mtl4j.architectures.Architectures;
 import org.mtl4j.core.RunProvenance;
+import org.mtl4j.losses.Weightings;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -101,11 +103,12 @@ public final class MtlCommand implements Runnable {
                 description = "Comma-separated task letters from s,d,n,k,t,e,r,c (default ${DEFAULT-VALUE}).")
         String tasks;
 
-        @Option(names = "--arch", defaultValue = "hps", description = "Architecture: hps (default).")
+        @Option(names = "--arch", defaultValue = "hps",
+                description = "Architecture: " + Architectures.NAMES + " (default ${DEFAULT-VALUE}).")
         String arch;
 
         @Option(names = "--weighting", defaultValue = "equal",
-                description = "Loss weighting: equal (default) or fixed:w1,w2,...")
+                description = "Loss weighting: " + Weightings.NAMES + " (default ${DEFAULT-VALUE}).")
         String weighting;
 
         @Option(names = "--epochs", defaultValue = "8", description = "Epochs (default ${DEFAULT-VALUE}).")

@@ -3,7 +3,6 @@ package org.mtl4j.examples.cli;
 import static com.google.common.base.Preconditions.checkArgument;
 
 import ai.djl.ndarray.NDManager;
-import com.google.common.base.Splitter;
 import com.google.common.collect.ImmutableList;
 import com.google.common.hash.Hashing;
 import com.google.gson.Gson;
@@ -33,6 +32,7 @@ import org.mtl4j.core.model.Architecture;
 import org.mtl4j.core.task.Task;
 import org.mtl4j.core.task.TaskMetric;
 import org.mtl4j.core.training.EpochRecord;
+import org.mtl4j.core.training.MultiTaskTrainer;
 import org.mtl4j.core.training.TrainingHistory;
 import org.mtl4j.core.training.TrainingSettings;
 import org.mtl4j.core.weighting.LossWeighting;
@@ -98,23 +98,6 @@ public final class TrainRun {
                 o.valSamples(), o.threads());
         double renderSeconds = (System.nanoTime() - t0) / 1e9;
 
-        out.printf(Locale.ROOT, "multi-task network: %s, tasks %s, weighting %s, %d epochs%n", arch.name(),
-                String.join(",", letters), weighting.name(), o.epochs());
-        long t1 = System.nanoTime();
-        TrainingHistory history;
-        EvaluationResult mtl;
-        try (MultiTaskModel model = builder(tasks, arch).weighting(weighting).build()) {
-            history = model.trainer().checkpointDirectory(o.out().resolve("checkpoints")).output(out, err)
-                    .fit(train, val);
-            mtl = history.last().validation().orElseThrow();
-        }
-        double mtlSeconds = (System.nanoTime() - t1) / 1e9;
-
-        EvaluationResult mean;
-        try (NDManager manager = NDManager.newBaseManager()) {
-            mean = MeanPredictor.evaluate(tasks, train, val, o.batchSize(), manager);
-        }
-
         Map<String, Map<String, Double>> stl = new LinkedHashMap<>();
         long t2 = System.nanoTime();
         if (o.baselines()) {
@@ -123,6 +106,27 @@ public final class TrainRun {
             }
         }
         double stlSeconds = (System.nanoTime() - t2) / 1e9;
+
+        out.printf(Locale.ROOT, "multi-task network: %s, tasks %s, weighting %s, %d epochs%n", arch.name(),
+                String.join(",", letters), weighting.name(), o.epochs());
+        long t1 = System.nanoTime();
+        TrainingHistory history;
+        EvaluationResult mtl;
+        try (MultiTaskModel model = builder(tasks, arch).weighting(weighting).build()) {
+            MultiTaskTrainer trainer = model.trainer().checkpointDirectory(o.out().resolve("checkpoints"))
+                    .output(out, err);
+            if (!stl.isEmpty()) {
+                trainer.baseline(stl); // best.ckpt is then the epoch with the highest Δp
+            }
+            history = trainer.fit(train, val);
+            mtl = history.last().validation().orElseThrow();
+        }
+        double mtlSeconds = (System.nanoTime() - t1) / 1e9;
+
+        EvaluationResult mean;
+        try (NDManager manager = NDManager.newBaseManager()) {
+            mean = MeanPredictor.evaluate(tasks, train, val, o.batchSize(), manager);
+        }
 
         double deltaP = Double.NaN;
         double flat = Double.NaN;
@@ -167,34 +171,11 @@ public final class TrainRun {
     }
 
     static Architecture architecture(String name) {
-        switch (name) {
-            case "hps":
-                return Architectures.hardSharing();
-            default:
-                throw new IllegalArgumentException("unknown architecture '" + name + "'; available: hps");
-        }
+        return Architectures.byName(name);
     }
 
     static LossWeighting weighting(String spec, int taskCount) {
-        if (spec.equals("equal")) {
-            return Weightings.equal();
-        }
-        if (spec.startsWith("fixed:")) {
-            List<String> parts = Splitter.on(',').trimResults().splitToList(spec.substring(6));
-            checkArgument(parts.size() == taskCount, "--weighting %s gives %s weights for %s tasks", spec,
-                    parts.size(), taskCount);
-            double[] w = new double[parts.size()];
-            for (int i = 0; i < w.length; i++) {
-                try {
-                    w[i] = Double.parseDouble(parts.get(i));
-                } catch (NumberFormatException e) {
-                    throw new IllegalArgumentException("--weighting " + spec + ": '" + parts.get(i)
-                            + "' is not a number");
-                }
-            }
-            return Weightings.fixed(w);
-        }
-        throw new IllegalArgumentException("unknown weighting '" + spec + "'; available: equal, fixed:w1,w2,...");
+        return Weightings.byName(spec, taskCount);
     }
 
     private TrainingSettings settings() {
