@@ -11,7 +11,8 @@ import java.util.List;
 import java.util.Optional;
 
 /**
- * The multi-task model contract: a DJL block whose forward pass gives one prediction per task, in task order,
+ * The multi-task model contract: a DJL block whose forward pass gives one prediction per task, in task order
+ * (optionally followed by deep-supervised intermediate predictions, see {@link #deepSupervision()}),
  * which names its shared parameters and can hand out its shared representation.
  *
  * <p>The forward pass is split into {@link #encode} (the shared part, giving the representation {@code z}) and
@@ -70,6 +71,17 @@ public abstract class MultiTaskBlock extends AbstractBlock {
      * @return the shared parameters, in a stable order
      */
     public abstract List<Parameter> sharedParameters();
+
+    /**
+     * Returns, for every extra prediction that {@link #decode} gives after the K task predictions, the index of the
+     * task whose label and loss supervise it (deep supervision of intermediate predictions, as in PAD-Net). The
+     * training loop adds each such loss to its task's loss; evaluation reads only the first K predictions.
+     *
+     * @return one task index per extra prediction; empty by default
+     */
+    public ImmutableList<Integer> deepSupervision() {
+        return ImmutableList.of();
+    }
 
     /**
      * Returns whether {@link #encode} gives one representation that all heads read.

@@ -364,19 +364,27 @@ public final class MultiTaskTrainer {
                 network.tapRepresentationOnce(tap);
             }
             NDList outputs = trainer.forward(batch.getData());
+            ImmutableList<Integer> supervised = network.deepSupervision();
+            int networkOutputs = k + supervised.size();
             NDList learnable = new NDList();
-            for (int i = k; i < outputs.size(); i++) {
+            for (int i = networkOutputs; i < outputs.size(); i++) {
                 learnable.add(outputs.get(i));
             }
             NDList losses = new NDList(k);
-            float[] values = new float[k];
             for (int t = 0; t < k; t++) {
                 Task task = tasks.get(t);
                 NDArray pred = outputs.get(t);
                 task.loss().checkLabel(task.name(), pred, labels.get(t));
-                NDArray loss = task.loss().compute(pred, labels.get(t), presence.get(":, " + t));
-                losses.add(loss);
-                values[t] = loss.getFloat();
+                losses.add(task.loss().compute(pred, labels.get(t), presence.get(":, " + t)));
+            }
+            for (int a = 0; a < supervised.size(); a++) {
+                int t = supervised.get(a);
+                NDArray aux = tasks.get(t).loss().compute(outputs.get(k + a), labels.get(t), presence.get(":, " + t));
+                losses.set(t, losses.get(t).add(aux));
+            }
+            float[] values = new float[k];
+            for (int t = 0; t < k; t++) {
+                values[t] = losses.get(t).getFloat();
             }
             for (int t = 0; t < k; t++) {
                 if (!Float.isFinite(values[t])) {
