@@ -170,7 +170,11 @@ public final class MultiTask {
         }
 
         /**
-         * @param mode the gradient mode the balancing strategy runs in
+         * Sets the gradient mode the balancing strategy runs in. When left at {@link GradientMode#NONE} with a
+         * gradient-based strategy, {@link #build()} picks {@link GradientMode#PARAMETERS} where the strategy and
+         * the architecture allow it, else {@link GradientMode#REPRESENTATION}.
+         *
+         * @param mode the gradient mode
          * @return this builder
          */
         public Builder gradientMode(GradientMode mode) {
@@ -220,6 +224,14 @@ public final class MultiTask {
             }
             TrainingSettings recipe = settings.build();
             GradientMode mode = recipe.gradientMode();
+            if (mode == GradientMode.NONE && !weighting.gradientModes().contains(GradientMode.NONE)) {
+                // a gradient-based strategy and no mode chosen: parameter mode where the method and the
+                // architecture allow it (LibMTL's default), otherwise representation mode
+                mode = weighting.gradientModes().contains(GradientMode.PARAMETERS)
+                        && sharing.supports(GradientMode.PARAMETERS) ? GradientMode.PARAMETERS
+                        : GradientMode.REPRESENTATION;
+                recipe = recipe.toBuilder().gradientMode(mode).build();
+            }
             checkState(weighting.gradientModes().contains(mode),
                     "weighting '%s' does not work in gradient mode %s; it supports %s",
                     weighting.name(), mode, weighting.gradientModes());

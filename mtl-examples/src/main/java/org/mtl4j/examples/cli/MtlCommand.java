@@ -111,6 +111,11 @@ public final class MtlCommand implements Runnable {
                 description = "Loss weighting: " + Weightings.NAMES + " (default ${DEFAULT-VALUE}).")
         String weighting;
 
+        @Option(names = "--gradient-mode", defaultValue = "auto",
+                description = "Per-task gradients for gradient-based weightings: auto (default), parameters or "
+                        + "representation.")
+        String gradientMode;
+
         @Option(names = "--epochs", defaultValue = "8", description = "Epochs (default ${DEFAULT-VALUE}).")
         int epochs;
 
@@ -161,7 +166,8 @@ public final class MtlCommand implements Runnable {
                     : Path.of(System.getProperty("user.home"), ".cache", "mtl4j", "baselines");
             int th = threads > 0 ? threads : Runtime.getRuntime().availableProcessors();
             TrainOptions o = new TrainOptions(data, tasks, arch, weighting, epochs, out, size, trainSamples,
-                    valSamples, batchSize, learningRate, width, seed, th, !noBaselines, cache, !noProgress);
+                    valSamples, batchSize, learningRate, width, seed, th, !noBaselines, cache, !noProgress,
+                    gradientMode);
             new TrainRun(o, System.out, System.err).run();
             return 0;
         }

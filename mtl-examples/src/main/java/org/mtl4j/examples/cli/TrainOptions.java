@@ -22,7 +22,8 @@ import java.nio.file.Path;
  * @param baselines whether to train or reuse single-task baselines
  * @param baselineCache the folder of cached baselines
  * @param progress whether to draw progress bars
+ * @param gradientMode auto, parameters or representation
  */
 public record TrainOptions(String data, String tasks, String arch, String weighting, int epochs, Path out, int size,
         int trainSamples, int valSamples, int batchSize, float learningRate, int width, long seed, int threads,
-        boolean baselines, Path baselineCache, boolean progress) {}
+        boolean baselines, Path baselineCache, boolean progress, String gradientMode) {}

@@ -35,6 +35,7 @@ import org.mtl4j.core.training.EpochRecord;
 import org.mtl4j.core.training.MultiTaskTrainer;
 import org.mtl4j.core.training.TrainingHistory;
 import org.mtl4j.core.training.TrainingSettings;
+import org.mtl4j.core.weighting.GradientMode;
 import org.mtl4j.core.weighting.LossWeighting;
 import org.mtl4j.losses.Weightings;
 import org.mtl4j.examples.data.SyntheticScenes;
@@ -148,6 +149,7 @@ public final class TrainRun {
         json.put("options", optionsMap());
         json.put("architecture", arch.name());
         json.put("weighting", weighting.name());
+        json.put("gradient_mode", o.gradientMode());
         json.put("settings", settings().describe());
         json.put("seed", o.seed());
         json.put("provenance", RunProvenance.describe());
@@ -180,7 +182,21 @@ public final class TrainRun {
 
     private TrainingSettings settings() {
         return TrainingSettings.builder().epochs(o.epochs()).batchSize(o.batchSize()).learningRate(o.learningRate())
-                .seed(o.seed()).progressBar(o.progress()).build();
+                .seed(o.seed()).progressBar(o.progress()).gradientMode(gradientMode(o.gradientMode())).build();
+    }
+
+    static GradientMode gradientMode(String name) {
+        switch (name) {
+            case "auto":
+                return GradientMode.NONE; // the builder picks the strategy's mode
+            case "parameters":
+                return GradientMode.PARAMETERS;
+            case "representation":
+                return GradientMode.REPRESENTATION;
+            default:
+                throw new IllegalArgumentException("unknown gradient mode '" + name
+                        + "'; available: auto, parameters, representation");
+        }
     }
 
     private MultiTask.Builder builder(List<Task> tasks, Architecture arch) {
