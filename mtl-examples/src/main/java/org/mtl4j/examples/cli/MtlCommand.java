@@ -6,6 +6,7 @@ import java.nio.file.Path;
 import java.util.concurrent.Callable;
 import org.mtl4j.architectures.Architectures;
 import org.mtl4j.core.RunProvenance;
+import org.mtl4j.examples.data.DataSources;
 import org.mtl4j.losses.Weightings;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -96,11 +97,12 @@ public final class MtlCommand implements Runnable {
         @CommandLine.ParentCommand
         MtlCommand parent;
 
-        @Option(names = "--data", defaultValue = "synthetic", description = "Data set: synthetic (default).")
+        @Option(names = "--data", defaultValue = "synthetic",
+                description = "Data set: " + DataSources.NAMES + " (default ${DEFAULT-VALUE}).")
         String data;
 
-        @Option(names = "--tasks", defaultValue = "s,d,n,k,e",
-                description = "Comma-separated task letters from s,d,n,k,t,e,r,c (default ${DEFAULT-VALUE}).")
+        @Option(names = "--tasks", description = "Comma-separated tasks (default: the data set's default; "
+                + "synthetic: s,d,n,k,e from s,d,n,k,t,e,r,c).")
         String tasks;
 
         @Option(names = "--arch", defaultValue = "hps",

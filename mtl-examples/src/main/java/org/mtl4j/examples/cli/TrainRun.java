@@ -23,7 +23,11 @@ import org.mtl4j.architectures.Encoders;
 import org.mtl4j.core.MultiTask;
 import org.mtl4j.core.MultiTaskModel;
 import org.mtl4j.core.RunProvenance;
-import org.mtl4j.core.data.InMemoryMultiTaskDataset;
+import ai.djl.training.dataset.RandomAccessDataset;
+import org.mtl4j.core.data.TaskSubsetDataset;
+import org.mtl4j.core.model.EncoderFactory;
+import org.mtl4j.examples.data.DataSource;
+import org.mtl4j.examples.data.DataSources;
 import org.mtl4j.core.evaluation.DeltaM;
 import org.mtl4j.core.evaluation.EvaluationResult;
 import org.mtl4j.core.evaluation.MeanPredictor;
@@ -38,7 +42,6 @@ import org.mtl4j.core.training.TrainingSettings;
 import org.mtl4j.core.weighting.GradientMode;
 import org.mtl4j.core.weighting.LossWeighting;
 import org.mtl4j.losses.Weightings;
-import org.mtl4j.examples.data.SyntheticScenes;
 
 /**
  * What {@code mtl train} does: render the data, train the multi-task network, train (or reuse cached) single-task
@@ -52,6 +55,7 @@ public final class TrainRun {
     private static final int BASELINE_FORMAT = 1;
 
     private final TrainOptions o;
+    private ai.djl.ndarray.types.Shape inputShape;
     private final PrintStream out;
     private final PrintStream err;
 
@@ -79,31 +83,31 @@ public final class TrainRun {
      * @throws IOException when an output cannot be written
      */
     public Result run() throws IOException {
-        checkArgument(o.data().equals("synthetic"), "unknown data set '%s'; available: synthetic", o.data());
         checkArgument(o.epochs() > 0, "--epochs must be positive, got %s", o.epochs());
-        checkArgument(o.trainSamples() > 0, "--train-samples must be positive, got %s", o.trainSamples());
-        checkArgument(o.valSamples() > 0, "--val-samples must be positive, got %s", o.valSamples());
         checkArgument(o.threads() > 0, "--threads must be positive, got %s", o.threads());
-        ImmutableList<String> letters = SyntheticScenes.parseLetters(o.tasks());
-        ImmutableList<Task> tasks = SyntheticScenes.tasks(letters);
+        DataSource source = DataSources.byName(o.data());
+        ImmutableList<String> letters = o.tasks() == null || o.tasks().isBlank() ? source.defaultTasks()
+                : parseTasks(o.tasks());
+        ImmutableList<Task> tasks = letters.stream().map(source::task).collect(ImmutableList.toImmutableList());
         Architecture arch = architecture(o.arch());
         LossWeighting weighting = weighting(o.weighting(), tasks.size());
         Files.createDirectories(o.out());
 
         long t0 = System.nanoTime();
-        err.printf(Locale.ROOT, "rendering %d + %d synthetic scenes at %dx%d on %d threads...%n", o.trainSamples(),
-                o.valSamples(), o.size(), o.size(), o.threads());
-        InMemoryMultiTaskDataset train = SyntheticScenes.render(letters, o.size(), o.seed(), 0, o.trainSamples(),
-                o.threads());
-        InMemoryMultiTaskDataset val = SyntheticScenes.render(letters, o.size(), o.seed(), 1_000_000_000L,
-                o.valSamples(), o.threads());
+        err.printf(Locale.ROOT, "loading %s...%n", source.spec());
+        DataSource.Splits splits = source.load(letters, new DataSource.Options(o.size(), o.trainSamples(),
+                o.valSamples(), o.seed(), o.threads()));
+        RandomAccessDataset train = splits.train();
+        RandomAccessDataset val = splits.validation();
+        this.inputShape = splits.inputShape();
+        err.println(splits.description());
         double renderSeconds = (System.nanoTime() - t0) / 1e9;
 
         Map<String, Map<String, Double>> stl = new LinkedHashMap<>();
         long t2 = System.nanoTime();
         if (o.baselines()) {
-            for (Task task : tasks) {
-                stl.put(task.name(), baseline(task, arch, train, val));
+            for (int i = 0; i < tasks.size(); i++) {
+                stl.put(tasks.get(i).name(), baseline(tasks.get(i), i, tasks.size(), arch, train, val));
             }
         }
         double stlSeconds = (System.nanoTime() - t2) / 1e9;
@@ -172,6 +176,19 @@ public final class TrainRun {
         return new Result(mtl, stl, mean, deltaP, flat, dmtl, results);
     }
 
+    private EncoderFactory encoder() {
+        return inputShape.dimension() == 3 ? Encoders.resNet(o.width()) : Encoders.mlp(8 * o.width(), 4 * o.width());
+    }
+
+    static ImmutableList<String> parseTasks(String spec) {
+        java.util.Set<String> seen = new java.util.LinkedHashSet<>();
+        for (String s : com.google.common.base.Splitter.on(',').trimResults().omitEmptyStrings().split(spec)) {
+            checkArgument(seen.add(s), "task '%s' is listed twice", s);
+        }
+        checkArgument(!seen.isEmpty(), "no tasks given in --tasks '%s'", spec);
+        return ImmutableList.copyOf(seen);
+    }
+
     static Architecture architecture(String name) {
         return Architectures.byName(name);
     }
@@ -200,15 +217,16 @@ public final class TrainRun {
     }
 
     private MultiTask.Builder builder(List<Task> tasks, Architecture arch) {
-        return MultiTask.builder().input(3, o.size(), o.size()).encoder(Encoders.resNet(o.width())).sharing(arch)
+        return MultiTask.builder().input(inputShape.getShape()).encoder(encoder()).sharing(arch)
                 .tasks(tasks).settings(settings());
     }
 
-    private Map<String, Double> baseline(Task task, Architecture arch, InMemoryMultiTaskDataset train,
-            InMemoryMultiTaskDataset val) throws IOException {
+    private Map<String, Double> baseline(Task task, int index, int taskCount, Architecture arch,
+            RandomAccessDataset train, RandomAccessDataset val) throws IOException {
         String key = String.join("|", "format=" + BASELINE_FORMAT, "lib=" + RunProvenance.libraryVersion(),
-                "data=" + o.data(), "size=" + o.size(), "train=" + o.trainSamples(), "val=" + o.valSamples(),
-                "seed=" + o.seed(), "task=" + task.name(), "arch=" + arch.name(), "encoder=resnet" + o.width(),
+                "data=" + o.data(), "input=" + inputShape, "size=" + o.size(), "train=" + o.trainSamples(),
+                "val=" + o.valSamples(),
+                "seed=" + o.seed(), "task=" + task.name(), "arch=" + arch.name(), "encoder=" + encoder().describe(),
                 "epochs=" + o.epochs(), "batch=" + o.batchSize(), "lr=" + o.learningRate(), "tasks-def=" + task);
         String hash = Hashing.sha256().hashString(key, StandardCharsets.UTF_8).toString().substring(0, 20);
         Path file = o.baselineCache().resolve("stl-" + task.name() + "-" + hash + ".json");
@@ -227,9 +245,8 @@ public final class TrainRun {
             }
         }
         out.printf("single-task baseline %s: training%n", task.name());
-        int index = SyntheticScenes.parseLetters(o.tasks()).indexOf(task.name());
-        InMemoryMultiTaskDataset stTrain = train.selectTasks(index);
-        InMemoryMultiTaskDataset stVal = val.selectTasks(index);
+        RandomAccessDataset stTrain = new TaskSubsetDataset(train, taskCount, index);
+        RandomAccessDataset stVal = new TaskSubsetDataset(val, taskCount, index);
         Map<String, Double> metrics;
         try (MultiTaskModel model = builder(List.of(task), arch)
                 .settings(settings().toBuilder().verbose(false).build()).build()) {
