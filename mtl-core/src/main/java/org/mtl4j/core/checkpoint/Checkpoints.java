@@ -118,7 +118,8 @@ public final class Checkpoints {
             try {
                 block.loadParameters(manager, in);
             } catch (MalformedModelException | EOFException e) {
-                throw new IOException("checkpoint " + file + " is truncated or corrupt: " + e.getMessage(), e);
+                throw new IOException("checkpoint " + file + " is truncated or corrupt: "
+                        + (e.getMessage() == null ? "the parameters end early" : e.getMessage()), e);
             }
             return toState(header);
         }
