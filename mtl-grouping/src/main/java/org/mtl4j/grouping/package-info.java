@@ -1,0 +1,21 @@
+/**
+ * Task grouping: which tasks should be learned together, after Standley et al., "Which Tasks Should Be Learned
+ * Together in Multi-task Learning?" (ICML 2020). Given candidate networks — each a task subset with an inference cost
+ * and a measured loss per task it decodes — and a budget, choose the networks that minimise
+ * {@code Σ_t min_{c ∈ S} L(c, t)} subject to {@code Σ_{c ∈ S} cost(c) ≤ B}, every task served.
+ *
+ * <p>Contents:
+ * <ul>
+ *   <li>the problem model: {@link org.mtl4j.grouping.Candidate}, {@link org.mtl4j.grouping.LossTable},
+ *       {@link org.mtl4j.grouping.GroupingProblem} and the result {@link org.mtl4j.grouping.Selection};
+ *   <li>exact solvers behind {@link org.mtl4j.grouping.Groupings} (two branch-and-bound searches and an exhaustive
+ *       reference), all with the same documented tie-breaking;
+ *   <li>the paper's protocol and approximations: {@link org.mtl4j.grouping.Groupings#scoreOn} (select on one table,
+ *       report on another), {@link org.mtl4j.grouping.Approximations} (higher-order and early-stopping),
+ *       {@link org.mtl4j.grouping.SelectionMethod} and {@link org.mtl4j.grouping.BudgetSweep} (the loss-versus-budget
+ *       experiment, as table, CSV and plot series);
+ *   <li>input: {@link org.mtl4j.grouping.MeasuredLosses} reads the CSV layout of the paper's released losses;
+ *       {@link org.mtl4j.grouping.SyntheticTables} makes seeded random studies of any size.
+ * </ul>
+ */
+package org.mtl4j.grouping;
