@@ -20,7 +20,7 @@ import picocli.CommandLine.Option;
  * {@code --debug} adds the stack trace.
  */
 @Command(name = "mtl", mixinStandardHelpOptions = true, versionProvider = MtlCommand.Version.class,
-        description = "Multi-task learning on the JVM (mtl4j).", subcommands = {MtlCommand.Train.class})
+        description = "Multi-task learning on the JVM (mtl4j).", subcommands = {MtlCommand.Train.class, MtlCommand.Group.class})
 public final class MtlCommand implements Runnable {
 
     @Option(names = "--debug", scope = CommandLine.ScopeType.INHERIT,
@@ -171,6 +171,38 @@ public final class MtlCommand implements Runnable {
                     valSamples, batchSize, learningRate, width, seed, th, !noBaselines, cache, !noProgress,
                     gradientMode);
             new TrainRun(o, System.out, System.err).run();
+            return 0;
+        }
+    }
+
+    /** {@code mtl group}. */
+    @Command(name = "group", mixinStandardHelpOptions = true,
+            description = "Choose which tasks to learn together under inference budgets (Standley et al., ICML 2020), "
+                    + "from a table of measured losses.")
+    static final class Group implements Callable<Integer> {
+
+        @Option(names = "--losses", required = true,
+                description = "CSV of measured losses (the layout of Standley's tables: setting,split,tasks,"
+                        + "network_size,cost,<one loss column per task>).")
+        Path losses;
+
+        @Option(names = "--select", defaultValue = "val", split = ",",
+                description = "Losses to select on: val, esa, hoa, or several separated by commas (default val).")
+        java.util.List<String> select;
+
+        @Option(names = "--report", defaultValue = "test", description = "Split to report on (default test).")
+        String report;
+
+        @Option(names = "--budgets", defaultValue = "1,1.5,2,...,5",
+                description = "Budgets, a list or a range 'a,b,...,c' (default ${DEFAULT-VALUE}).")
+        String budgets;
+
+        @Option(names = "--out", description = "Write the selections as CSV to this file (and a PNG plot beside it).")
+        Path out;
+
+        @Override
+        public Integer call() throws Exception {
+            GroupRun.run(losses, select, report, budgets, out, System.out);
             return 0;
         }
     }
