@@ -5,6 +5,7 @@ import static com.google.common.base.Preconditions.checkArgument;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.nn.Activation;
 import ai.djl.nn.Block;
+import ai.djl.nn.Blocks;
 import ai.djl.nn.SequentialBlock;
 import ai.djl.nn.convolutional.Conv2d;
 import ai.djl.nn.core.Linear;
@@ -21,6 +22,10 @@ import org.mtl4j.core.model.EncoderFactory;
  *       {@code (N, C, H, W) → (N, 2w, H/4, W/4)}. About 45 M multiply-adds per 64×64 image at {@code w = 32}.
  *   <li>{@link #mlp(int...)}: a multi-layer perceptron for vector and tabular inputs, {@code (N, F) → (N, h_last)}.
  * </ul>
+ *
+ * <p>Both return a {@link StagedEncoderFactory} (declared as {@link EncoderFactory}), so cross-stitch networks and MTAN can act between their stages:
+ * the ResNet has two stages (stem + residual block at {@code w} channels and {@code H/2}; transition + residual
+ * block at {@code 2w} channels and {@code H/4}), the MLP one stage per layer.
  */
 public final class Encoders {
 
@@ -34,7 +39,7 @@ public final class Encoders {
      */
     public static EncoderFactory resNet(int width) {
         checkArgument(width > 0, "encoder width must be positive, got %s", width);
-        return new EncoderFactory() {
+        return new StagedEncoderFactory() {
             @Override
             public Block create() {
                 return new SequentialBlock()
@@ -46,6 +51,30 @@ public final class Encoders {
                         .add(BatchNorm.builder().build())
                         .add(Activation::relu)
                         .add(new ResidualBlock(2 * width));
+            }
+
+            @Override
+            public int stageCount() {
+                return 2;
+            }
+
+            @Override
+            public Block createStageFront(int stage) {
+                return new SequentialBlock()
+                        .add(conv(stageChannels(stage), 3, 2))
+                        .add(BatchNorm.builder().build())
+                        .add(Activation::relu);
+            }
+
+            @Override
+            public Block createStageBack(int stage) {
+                return new ResidualBlock(stageChannels(stage));
+            }
+
+            @Override
+            public int stageChannels(int stage) {
+                checkArgument(stage == 0 || stage == 1, "the ResNet encoder has stages 0 and 1, not %s", stage);
+                return stage == 0 ? width : 2 * width;
             }
 
             @Override
@@ -77,7 +106,7 @@ public final class Encoders {
             checkArgument(h > 0, "MLP layer widths must be positive, got %s", Arrays.toString(hidden));
         }
         int[] widths = hidden.clone();
-        return new EncoderFactory() {
+        return new StagedEncoderFactory() {
             @Override
             public Block create() {
                 SequentialBlock b = new SequentialBlock();
@@ -85,6 +114,30 @@ public final class Encoders {
                     b.add(Linear.builder().setUnits(w).build()).add(Activation::relu);
                 }
                 return b;
+            }
+
+            @Override
+            public int stageCount() {
+                return widths.length;
+            }
+
+            @Override
+            public Block createStageFront(int stage) {
+                return new SequentialBlock().add(Linear.builder().setUnits(stageChannels(stage)).build())
+                        .add(Activation::relu);
+            }
+
+            @Override
+            public Block createStageBack(int stage) {
+                stageChannels(stage);
+                return Blocks.identityBlock();
+            }
+
+            @Override
+            public int stageChannels(int stage) {
+                checkArgument(stage >= 0 && stage < widths.length, "the MLP encoder has stages 0 to %s, not %s",
+                        widths.length - 1, stage);
+                return widths[stage];
             }
 
             @Override
