@@ -4,27 +4,48 @@ import static com.google.common.base.Preconditions.checkArgument;
 
 import com.google.common.base.Splitter;
 import java.util.List;
+import org.mtl4j.core.weighting.GradientMode;
 import org.mtl4j.core.weighting.LossWeighting;
 
 /**
  * Static factories of the loss-weighting and gradient-combination strategies, for
- * {@code MultiTask.builder().weighting(...)}.
+ * {@code MultiTask.builder().weighting(...)} and {@code mtl train --weighting}. Each strategy is one small class
+ * that follows its paper; the plain-array form of each rule is in {@link WeightingFunctions}.
  *
+ * <p><b>Loss-based</b> (gradient mode {@link GradientMode#NONE}: one backward pass per step):
  * <ul>
- *   <li>{@link #equal()}: {@code L = Σ_k L_k}, the baseline every strategy is compared with;
- *   <li>{@link #fixed(double...)}: {@code L = Σ_k λ_k L_k} with hand-tuned weights.
+ *   <li>{@link #equal()}, {@link #fixed(double...)}: {@code L = Σ_k λ_k L_k};
+ *   <li>{@link #uncertainty()} (Kendall et al., CVPR 2018): learnable log-variances;
+ *   <li>{@link #dwa()} (Liu et al., CVPR 2019): weights from the epoch-to-epoch loss ratios;
+ *   <li>{@link #dtp()} (Guo et al., ECCV 2018): focal weights from each task's training metric;
+ *   <li>{@link #rlw()} (Lin et al., TMLR 2022): random weights every step;
+ *   <li>{@link #gls()} (Chennupati et al., CVPRW 2019): the geometric mean of the losses;
+ *   <li>{@link #famo()} (Liu et al., NeurIPS 2023): equal-rate loss decrease at O(1) cost.
  * </ul>
+ * <b>Gradient-based</b> (per-task gradients; the builder picks the mode when none is set):
+ * <ul>
+ *   <li>{@link #gradNorm()} (Chen et al., ICML 2018; parameters or representation);
+ *   <li>{@link #gradDrop()} (Chen et al., NeurIPS 2020; representation);
+ *   <li>{@link #pcGrad()} (Yu et al., NeurIPS 2020; parameters);
+ *   <li>{@link #mgda()} (Sener and Koltun, NeurIPS 2018; representation, the "UB" variant, or parameters);
+ *   <li>{@link #caGrad()} (Liu et al., NeurIPS 2021; parameters);
+ *   <li>{@link #imtl()} (Liu et al., ICLR 2021; parameters or representation);
+ *   <li>{@link #nashMtl()} (Navon et al., ICML 2022; parameters).
+ * </ul>
+ * docs/weightings.md compares them on the synthetic scenes.
  */
 public final class Weightings {
 
-    /** The command-line names {@link #byName(String, int)} accepts. */
-    public static final String NAMES = "equal, fixed:w1,w2,...";
+    /** The command-line names {@link #byName(String, int)} accepts ({@code name[:argument]}). */
+    public static final String NAMES = "equal, fixed:w1,w2,..., uw[:s0], dwa[:T], dtp[:gamma], rlw, gls, famo[:lr], "
+            + "gradnorm[:alpha], graddrop[:leak], pcgrad, mgda, cagrad[:c], imtl, nash[:max_norm]";
 
     private Weightings() {}
 
     /**
-     * Returns a strategy by its command-line specification: a name, optionally followed by {@code :} and
-     * comma-separated arguments (for example {@code equal} or {@code fixed:1,0.5,2}).
+     * Returns a strategy by its command-line specification: a name, optionally followed by {@code :} and its
+     * argument(s), for example {@code equal}, {@code fixed:1,0.5,2}, {@code dwa:2}, {@code gradnorm:1.5} or
+     * {@code cagrad:0.5}. See {@link #NAMES}.
      *
      * @param spec the specification
      * @param taskCount the number of tasks
@@ -32,17 +53,61 @@ public final class Weightings {
      * @throws IllegalArgumentException naming the unknown name or the bad argument
      */
     public static LossWeighting byName(String spec, int taskCount) {
+        checkArgument(spec != null && !spec.isBlank(), "no weighting given; available: %s", NAMES);
         int colon = spec.indexOf(':');
         String name = colon < 0 ? spec : spec.substring(0, colon);
         String args = colon < 0 ? "" : spec.substring(colon + 1);
         switch (name) {
             case "equal":
-                checkArgument(args.isEmpty(), "weighting 'equal' takes no arguments, got '%s'", args);
+                noArguments(name, args);
                 return equal();
             case "fixed":
                 return fixed(numbers(spec, args, taskCount));
+            case "uw":
+                return args.isEmpty() ? uncertainty() : uncertainty(number(spec, args));
+            case "dwa":
+                return args.isEmpty() ? dwa() : dwa(number(spec, args));
+            case "dtp":
+                return args.isEmpty() ? dtp() : dtp(number(spec, args), DynamicTaskPrioritization.DEFAULT_SMOOTHING);
+            case "rlw":
+                noArguments(name, args);
+                return rlw();
+            case "gls":
+                noArguments(name, args);
+                return gls();
+            case "famo":
+                return args.isEmpty() ? famo() : famo(number(spec, args), Famo.DEFAULT_LOGIT_WEIGHT_DECAY);
+            case "gradnorm":
+                return args.isEmpty() ? gradNorm() : gradNorm(number(spec, args));
+            case "graddrop":
+                return args.isEmpty() ? gradDrop() : gradDrop(number(spec, args));
+            case "pcgrad":
+                noArguments(name, args);
+                return pcGrad();
+            case "mgda":
+                noArguments(name, args);
+                return mgda();
+            case "cagrad":
+                return args.isEmpty() ? caGrad() : caGrad(number(spec, args));
+            case "imtl":
+                noArguments(name, args);
+                return imtl();
+            case "nash":
+                return args.isEmpty() ? nashMtl() : nashMtl(number(spec, args));
             default:
                 throw new IllegalArgumentException("unknown weighting '" + spec + "'; available: " + NAMES);
+        }
+    }
+
+    private static void noArguments(String name, String args) {
+        checkArgument(args.isEmpty(), "weighting '%s' takes no arguments, got '%s'", name, args);
+    }
+
+    private static double number(String spec, String arg) {
+        try {
+            return Double.parseDouble(arg.trim());
+        } catch (NumberFormatException e) {
+            throw new IllegalArgumentException("weighting " + spec + ": '" + arg + "' is not a number");
         }
     }
 
@@ -52,17 +117,14 @@ public final class Weightings {
                 expected);
         double[] w = new double[parts.size()];
         for (int i = 0; i < w.length; i++) {
-            try {
-                w[i] = Double.parseDouble(parts.get(i));
-            } catch (NumberFormatException e) {
-                throw new IllegalArgumentException("weighting " + spec + ": '" + parts.get(i) + "' is not a number");
-            }
+            w[i] = number(spec, parts.get(i));
         }
         return w;
     }
 
     /**
-     * Equal weighting (LibMTL's EW): {@code L = Σ_k L_k}.
+     * Equal weighting (LibMTL's EW): {@code L = Σ_k L_k}. The baseline every strategy is compared with; works in
+     * every gradient mode.
      *
      * @return the strategy
      */
@@ -71,12 +133,224 @@ public final class Weightings {
     }
 
     /**
-     * Fixed weights: {@code L = Σ_k λ_k L_k}.
+     * Fixed weights: {@code L = Σ_k λ_k L_k}, with weights found by a grid search (Vandenhende et al.'s baseline).
      *
      * @param weights one non-negative weight per task, in task order
      * @return the strategy
      */
     public static LossWeighting fixed(double... weights) {
         return LossWeighting.fixed(weights);
+    }
+
+    /**
+     * Uncertainty weighting with log-variances starting at −0.5: {@code L = Σ_i e^{−s_i} L_i / 2 + s_i / 2}. Use it
+     * when tasks have different noise levels or loss scales and no time for tuning; it is the cheapest adaptive
+     * method (K extra parameters).
+     *
+     * @return the strategy
+     */
+    public static LossWeighting uncertainty() {
+        return new UncertaintyWeighting(UncertaintyWeighting.DEFAULT_INITIAL_LOG_VARIANCE);
+    }
+
+    /**
+     * Uncertainty weighting (Kendall et al., CVPR 2018).
+     *
+     * @param initialLogVariance the initial {@code s_i = log σ_i²}, finite
+     * @return the strategy
+     */
+    public static LossWeighting uncertainty(double initialLogVariance) {
+        return new UncertaintyWeighting(initialLogVariance);
+    }
+
+    /**
+     * DWA with temperature 2: {@code λ_k = K softmax_k(L̄_k(t−1) / L̄_k(t−2) / T)}.
+     *
+     * @return the strategy
+     */
+    public static LossWeighting dwa() {
+        return new DynamicWeightAverage(DynamicWeightAverage.DEFAULT_TEMPERATURE);
+    }
+
+    /**
+     * DWA (Liu et al., CVPR 2019). Use it to favour tasks whose loss stalls; it needs several epochs to act.
+     *
+     * @param temperature T, positive; larger gives flatter weights
+     * @return the strategy
+     */
+    public static LossWeighting dwa(double temperature) {
+        return new DynamicWeightAverage(temperature);
+    }
+
+    /**
+     * DTP with γ = 1 and a moving-average weight of 0.1: {@code L = Σ_k −(1 − κ̄_k)^γ log(κ̄_k) L_k}.
+     *
+     * @return the strategy
+     */
+    public static LossWeighting dtp() {
+        return new DynamicTaskPrioritization(DynamicTaskPrioritization.DEFAULT_GAMMA,
+                DynamicTaskPrioritization.DEFAULT_SMOOTHING);
+    }
+
+    /**
+     * DTP (Guo et al., ECCV 2018). Use it to prioritise the tasks whose metric lags.
+     *
+     * @param gamma the focusing parameter γ ≥ 0
+     * @param smoothing the weight β ∈ (0, 1] of the newest batch in the indicator's moving average
+     * @return the strategy
+     */
+    public static LossWeighting dtp(double gamma, double smoothing) {
+        return new DynamicTaskPrioritization(gamma, smoothing);
+    }
+
+    /**
+     * Random loss weighting: {@code λ = softmax(z)}, {@code z ~ N(0, I)}, redrawn every step (Lin et al., TMLR
+     * 2022). A sanity baseline for the other methods.
+     *
+     * @return the strategy
+     */
+    public static LossWeighting rlw() {
+        return new RandomLossWeighting();
+    }
+
+    /**
+     * The geometric loss strategy: {@code L = (Π_k L_k)^{1/K}} (Chennupati et al., CVPRW 2019). Use it when loss
+     * scales differ by orders of magnitude: it is scale-invariant per task.
+     *
+     * @return the strategy
+     */
+    public static LossWeighting gls() {
+        return new GeometricLossStrategy();
+    }
+
+    /**
+     * FAMO with LibMTL's defaults (logit learning rate 0.025, weight decay 0.001).
+     *
+     * @return the strategy
+     */
+    public static LossWeighting famo() {
+        return new Famo(Famo.DEFAULT_LOGIT_LEARNING_RATE, Famo.DEFAULT_LOGIT_WEIGHT_DECAY);
+    }
+
+    /**
+     * FAMO (Liu et al., NeurIPS 2023). Use it for a balanced rate of improvement at nearly the cost of a plain step
+     * (one extra forward pass, no per-task gradients).
+     *
+     * @param logitLearningRate the Adam learning rate of the logits, positive
+     * @param logitWeightDecay the logits' weight decay, non-negative
+     * @return the strategy
+     */
+    public static LossWeighting famo(double logitLearningRate, double logitWeightDecay) {
+        return new Famo(logitLearningRate, logitWeightDecay);
+    }
+
+    /**
+     * GradNorm with α = 1.5.
+     *
+     * @return the strategy
+     */
+    public static LossWeighting gradNorm() {
+        return new GradNorm(GradNorm.DEFAULT_ALPHA);
+    }
+
+    /**
+     * GradNorm (Chen et al., ICML 2018): weights learnt so that the gradient norms at the last shared layer follow
+     * each task's relative training rate. Use it when tasks train at visibly different speeds.
+     *
+     * @param alpha the asymmetry α ≥ 0 (0 equalises the gradient norms)
+     * @return the strategy
+     */
+    public static LossWeighting gradNorm(double alpha) {
+        return new GradNorm(alpha);
+    }
+
+    /**
+     * GradDrop without leak.
+     *
+     * @return the strategy
+     */
+    public static LossWeighting gradDrop() {
+        return new GradDrop(0);
+    }
+
+    /**
+     * GradDrop (Chen et al., NeurIPS 2020): keep, per activation, only the gradients of one sign, chosen at random
+     * by the sign purity. Representation mode only.
+     *
+     * @param leak the share ℓ ∈ [0, 1] of every gradient that always passes
+     * @return the strategy
+     */
+    public static LossWeighting gradDrop(double leak) {
+        return new GradDrop(leak);
+    }
+
+    /**
+     * PCGrad (Yu et al., NeurIPS 2020): project each task gradient off the others it conflicts with. Use it when
+     * task gradients point in opposing directions. Parameter mode only.
+     *
+     * @return the strategy
+     */
+    public static LossWeighting pcGrad() {
+        return new PcGrad();
+    }
+
+    /**
+     * MGDA-UB (Sener and Koltun, NeurIPS 2018): the minimum-norm convex combination of the task gradients, a
+     * Pareto-stationary descent direction. Prefers representation mode (the paper's upper bound); parameter mode
+     * gives plain MGDA.
+     *
+     * @return the strategy
+     */
+    public static LossWeighting mgda() {
+        return new Mgda();
+    }
+
+    /**
+     * CAGrad with c = 0.5.
+     *
+     * @return the strategy
+     */
+    public static LossWeighting caGrad() {
+        return new CaGrad(CaGrad.DEFAULT_ALPHA);
+    }
+
+    /**
+     * CAGrad (Liu et al., NeurIPS 2021): the direction within a ball around the average gradient that most improves
+     * the worst task. Parameter mode only.
+     *
+     * @param c the conflict radius (relative to ‖ḡ‖), ≥ 0; 0 gives the average gradient
+     * @return the strategy
+     */
+    public static LossWeighting caGrad(double c) {
+        return new CaGrad(c);
+    }
+
+    /**
+     * IMTL (Liu et al., ICLR 2021), the hybrid of loss scaling (IMTL-L) and the closed-form equal-projection
+     * gradient combination (IMTL-G). Parameter or representation mode.
+     *
+     * @return the strategy
+     */
+    public static LossWeighting imtl() {
+        return new Imtl();
+    }
+
+    /**
+     * Nash-MTL with the combined gradient clipped to norm 1, as in the reference code.
+     *
+     * @return the strategy
+     */
+    public static LossWeighting nashMtl() {
+        return new NashMtl(NashMtl.DEFAULT_MAX_NORM);
+    }
+
+    /**
+     * Nash-MTL (Navon et al., ICML 2022): the Nash bargaining solution {@code (GGᵀ)α = 1/α}. Parameter mode only.
+     *
+     * @param maxNorm the norm limit of the combined gradient, ≥ 0 (0: no limit)
+     * @return the strategy
+     */
+    public static LossWeighting nashMtl(double maxNorm) {
+        return new NashMtl(maxNorm);
     }
 }

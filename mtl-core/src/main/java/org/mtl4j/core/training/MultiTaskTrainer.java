@@ -39,10 +39,14 @@ import org.mtl4j.core.evaluation.Evaluator;
 import org.mtl4j.core.gradient.TaskGradients;
 import org.mtl4j.core.model.MultiTaskBlock;
 import org.mtl4j.core.model.RepresentationTap;
+import org.mtl4j.core.task.MetricAccumulator;
 import org.mtl4j.core.task.Task;
+import org.mtl4j.core.task.TaskMetric;
 import org.mtl4j.core.weighting.CombinedGradient;
 import org.mtl4j.core.weighting.GradientMode;
+import org.mtl4j.core.weighting.GradientSegment;
 import org.mtl4j.core.weighting.LossWeighting;
+import org.mtl4j.core.weighting.MetricSample;
 import org.mtl4j.core.weighting.WeightedLoss;
 import org.mtl4j.core.weighting.WeightingContext;
 
@@ -54,7 +58,11 @@ import org.mtl4j.core.weighting.WeightingContext;
  * new best epoch).
  *
  * <p>The strategy fills in one hook ({@link LossWeighting#weightLosses} or {@link LossWeighting#combineGradients});
- * everything else lives here. Memory stays flat: each batch owns a sub-manager that every activation, loss and
+ * everything else lives here. For strategies that ask for it the loop also measures each task's primary metric on
+ * the batch ({@link LossWeighting#usesTrainingMetrics()}), gives learnable weights the gradient a gradient-based
+ * strategy computed for them ({@link CombinedGradient#learnableGradients()}), and after the optimiser step
+ * re-evaluates the batch without gradients ({@link LossWeighting#reevaluatesAfterStep()}) before calling
+ * {@link LossWeighting#afterStep}. Memory stays flat: each batch owns a sub-manager that every activation, loss and
  * gradient copy of the step attaches to, closed at the end of the step.
  *
  * <p>A trainer is single-use per {@link #fit}; DJL allows one open gradient collector per JVM, so never run two
@@ -85,6 +93,7 @@ public final class MultiTaskTrainer {
     private final List<ImmutableList<Double>> lossHistory = new ArrayList<>();
     private int bestEpoch = -1;
     private double bestScore = Double.NEGATIVE_INFINITY;
+    private ImmutableList<GradientSegment> sharedSegments;
 
     /**
      * Creates a trainer.
@@ -330,8 +339,20 @@ public final class MultiTaskTrainer {
     }
 
     private WeightingContext context(int epoch) {
+        return context(epoch, null, ImmutableList.of(), ImmutableList.of());
+    }
+
+    private WeightingContext context(int epoch, float[] counts, ImmutableList<MetricSample> metrics,
+            ImmutableList<GradientSegment> segments) {
         long stepSeed = settings.seed() * 0x9E3779B97F4A7C15L + step;
-        return new WeightingContext(step, epoch, taskNames, ImmutableList.copyOf(lossHistory), stepSeed);
+        ImmutableList.Builder<Integer> labelCounts = ImmutableList.builder();
+        if (counts != null) {
+            for (float c : counts) {
+                labelCounts.add(Math.round(c));
+            }
+        }
+        return new WeightingContext(step, epoch, taskNames, ImmutableList.copyOf(lossHistory), stepSeed,
+                settings.gradientMode(), labelCounts.build(), metrics, segments);
     }
 
     private static final class StepResult {
@@ -357,6 +378,10 @@ public final class MultiTaskTrainer {
         GradientMode mode = settings.gradientMode();
         MultiTaskBlock network = block.network();
         StepResult result;
+        NDList parameters = new NDList();
+        NDList learnable;
+        WeightingContext ctx;
+        float[] values;
         try (GradientCollector collector = trainer.newGradientCollector()) {
             RepresentationTap tap = null;
             if (mode == GradientMode.REPRESENTATION) {
@@ -364,25 +389,13 @@ public final class MultiTaskTrainer {
                 network.tapRepresentationOnce(tap);
             }
             NDList outputs = trainer.forward(batch.getData());
-            ImmutableList<Integer> supervised = network.deepSupervision();
-            int networkOutputs = k + supervised.size();
-            NDList learnable = new NDList();
+            int networkOutputs = k + network.deepSupervision().size();
             for (int i = networkOutputs; i < outputs.size(); i++) {
-                learnable.add(outputs.get(i));
+                parameters.add(outputs.get(i));
             }
-            NDList losses = new NDList(k);
-            for (int t = 0; t < k; t++) {
-                Task task = tasks.get(t);
-                NDArray pred = outputs.get(t);
-                task.loss().checkLabel(task.name(), pred, labels.get(t));
-                losses.add(task.loss().compute(pred, labels.get(t), presence.get(":, " + t)));
-            }
-            for (int a = 0; a < supervised.size(); a++) {
-                int t = supervised.get(a);
-                NDArray aux = tasks.get(t).loss().compute(outputs.get(k + a), labels.get(t), presence.get(":, " + t));
-                losses.set(t, losses.get(t).add(aux));
-            }
-            float[] values = new float[k];
+            learnable = stepViews(parameters, stepManager);
+            NDList losses = taskLosses(outputs, labels, presence, true);
+            values = new float[k];
             for (int t = 0; t < k; t++) {
                 values[t] = losses.get(t).getFloat();
             }
@@ -394,11 +407,13 @@ public final class MultiTaskTrainer {
                     return null;
                 }
             }
-            WeightingContext ctx = context(epoch);
+            ImmutableList<MetricSample> metrics = weighting.usesTrainingMetrics()
+                    ? batchMetrics(outputs, labels, presence, counts) : ImmutableList.of();
             double[] weights;
             Optional<NDArray> reg = network.regularization(new ai.djl.training.ParameterStore(stepManager, false),
                     true);
             if (mode == GradientMode.NONE) {
+                ctx = context(epoch, counts, metrics, ImmutableList.of());
                 WeightedLoss wl = weighting.weightLosses(losses, learnable, ctx);
                 NDArray total = reg.isPresent() ? wl.total().add(reg.get()) : wl.total();
                 collector.backward(total);
@@ -406,15 +421,19 @@ public final class MultiTaskTrainer {
             } else if (mode == GradientMode.PARAMETERS) {
                 List<Parameter> shared = network.sharedParameters();
                 NDArray g = TaskGradients.ofSharedParameters(losses, shared, stepManager);
+                ctx = context(epoch, counts, metrics, parameterSegments(shared));
                 CombinedGradient c = weighting.combineGradients(g, losses, learnable, ctx);
                 TaskGradients.setSharedGradients(shared, c.gradient());
                 reg.ifPresent(collector::backward);
+                backwardLearnable(collector, learnable, c.learnableGradients());
                 weights = c.weights();
             } else {
                 NDArray g = TaskGradients.ofRepresentation(losses, tap, stepManager);
+                ctx = context(epoch, counts, metrics, representationSegments(tap));
                 CombinedGradient c = weighting.combineGradients(g, losses, learnable, ctx);
                 TaskGradients.backwardThroughEncoder(tap, c.gradient());
                 reg.ifPresent(collector::backward);
+                backwardLearnable(collector, learnable, c.learnableGradients());
                 weights = c.weights();
             }
             result = new StepResult(values, counts, weights);
@@ -425,8 +444,127 @@ public final class MultiTaskTrainer {
             clipGradients(settings.clipGradientNorm());
         }
         trainer.step();
+        Optional<double[]> after = Optional.empty();
+        if (weighting.reevaluatesAfterStep()) {
+            // no gradient recorder is open here, so this forward pass builds no graph; training mode as in FAMO
+            NDList outputs = trainer.forward(batch.getData());
+            NDList again = taskLosses(outputs, labels, presence, false);
+            double[] a = new double[k];
+            for (int t = 0; t < k; t++) {
+                a[t] = again.get(t).getFloat();
+            }
+            after = Optional.of(a);
+        }
+        double[] before = new double[k];
+        for (int t = 0; t < k; t++) {
+            before[t] = values[t];
+        }
+        weighting.afterStep(parameters, before, after, ctx);
         step++;
         return result;
+    }
+
+    /**
+     * Views of the strategy's parameter arrays that belong to the step's manager: they share storage and carry the
+     * gradient to the parameters, but whatever a strategy computes from them is freed with the batch (the parameter
+     * arrays themselves belong to the model's manager, and so would everything derived from them).
+     */
+    private static NDList stepViews(NDList parameters, NDManager stepManager) {
+        NDList views = new NDList(parameters.size());
+        for (NDArray p : parameters) {
+            NDArray v = p.reshape(p.getShape());
+            v.attach(stepManager);
+            views.add(v);
+        }
+        return views;
+    }
+
+    /** The K task losses of one forward pass, deep-supervision terms added to their task's loss. */
+    private NDList taskLosses(NDList outputs, NDList labels, NDArray presence, boolean checkLabels) {
+        int k = tasks.size();
+        ImmutableList<Integer> supervised = block.network().deepSupervision();
+        NDList losses = new NDList(k);
+        for (int t = 0; t < k; t++) {
+            Task task = tasks.get(t);
+            NDArray pred = outputs.get(t);
+            if (checkLabels) {
+                task.loss().checkLabel(task.name(), pred, labels.get(t));
+            }
+            losses.add(task.loss().compute(pred, labels.get(t), presence.get(":, " + t)));
+        }
+        for (int a = 0; a < supervised.size(); a++) {
+            int t = supervised.get(a);
+            NDArray aux = tasks.get(t).loss().compute(outputs.get(k + a), labels.get(t), presence.get(":, " + t));
+            losses.set(t, losses.get(t).add(aux));
+        }
+        return losses;
+    }
+
+    /** Each task's primary metric on this batch (NaN for tasks without labels in it). */
+    private ImmutableList<MetricSample> batchMetrics(NDList outputs, NDList labels, NDArray presence,
+            float[] counts) {
+        ImmutableList.Builder<MetricSample> b = ImmutableList.builder();
+        for (int t = 0; t < tasks.size(); t++) {
+            TaskMetric metric = tasks.get(t).primaryMetric();
+            double value = Double.NaN;
+            if (counts[t] > 0) {
+                MetricAccumulator acc = metric.newAccumulator();
+                acc.update(outputs.get(t).stopGradient(), labels.get(t), presence.get(":, " + t));
+                value = acc.value();
+            }
+            b.add(new MetricSample(metric.name(), value, metric.higherIsBetter()));
+        }
+        return b.build();
+    }
+
+    /**
+     * Gives the strategy's learnable weights the gradients it computed: back-propagates
+     * {@code Σ_j sum(w_j ⊙ stopGradient(∂_j))}, whose gradient with respect to {@code w_j} is exactly {@code ∂_j}.
+     */
+    private static void backwardLearnable(GradientCollector collector, NDList learnable, NDList gradients) {
+        if (gradients.isEmpty()) {
+            return;
+        }
+        checkArgument(gradients.size() == learnable.size(),
+                "the weighting returned %s learnable gradients for %s learnable arrays", gradients.size(),
+                learnable.size());
+        NDArray surrogate = null;
+        for (int j = 0; j < gradients.size(); j++) {
+            NDArray w = learnable.get(j);
+            NDArray g = gradients.get(j);
+            checkArgument(w.getShape().equals(g.getShape()),
+                    "learnable gradient %s has shape %s but the learnable array has shape %s", j, g.getShape(),
+                    w.getShape());
+            NDArray term = w.mul(g.stopGradient()).sum();
+            surrogate = surrogate == null ? term : surrogate.add(term);
+        }
+        collector.backward(surrogate);
+    }
+
+    private ImmutableList<GradientSegment> parameterSegments(List<Parameter> shared) {
+        if (sharedSegments == null || sharedSegments.size() != shared.size()) {
+            ImmutableList.Builder<GradientSegment> b = ImmutableList.builder();
+            long offset = 0;
+            for (Parameter p : shared) {
+                Shape shape = p.getArray().getShape();
+                b.add(new GradientSegment(p.getName(), offset, shape.size(), shape));
+                offset += shape.size();
+            }
+            sharedSegments = b.build();
+        }
+        return sharedSegments;
+    }
+
+    private static ImmutableList<GradientSegment> representationSegments(RepresentationTap tap) {
+        ImmutableList.Builder<GradientSegment> b = ImmutableList.builder();
+        long offset = 0;
+        NDList detached = tap.detached();
+        for (int i = 0; i < detached.size(); i++) {
+            Shape shape = detached.get(i).getShape();
+            b.add(new GradientSegment("z" + i, offset, shape.size(), shape));
+            offset += shape.size();
+        }
+        return b.build();
     }
 
     private void clipGradients(float maxNorm) {

@@ -23,8 +23,22 @@ import java.util.Optional;
  * </ul>
  * Learnable weights (uncertainty log-variances, GradNorm weights) live in the block of
  * {@link #createParameterBlock}, which the loop places inside the trained model so that DJL's optimiser updates
- * them and checkpoints save them; the loop hands their current values to the hooks as {@code learnable}.
+ * them and checkpoints save them; the loop hands their current values to the hooks as {@code learnable}: views that
+ * belong to the step's manager (so everything a hook derives from them is freed with the batch) and pass gradients
+ * on to the parameters.
  * Everything else a strategy may use arrives in the immutable {@link WeightingContext}.
+ *
+ * <p>Three optional extensions, all off by default, serve strategies that need more than one hook:
+ * <ul>
+ *   <li>{@link #afterStep} runs after every optimiser step; with {@link #reevaluatesAfterStep()} the loop first
+ *       re-evaluates the same batch without gradients, so the strategy sees each task's loss before and after the
+ *       step (FAMO's logit update from the observed decrease). Strategies with learnable weights may also
+ *       renormalise them here (GradNorm's {@code Σ_i w_i = K});
+ *   <li>{@link #usesTrainingMetrics()} makes the loop measure each task's primary metric on the batch and pass it
+ *       in {@link WeightingContext#batchMetrics()} (dynamic task prioritisation);
+ *   <li>{@link CombinedGradient#learnableGradients()} lets a gradient-based strategy give its learnable weights a
+ *       gradient of its own objective, which the optimiser then applies.
+ * </ul>
  *
  * <p>Equal and fixed weights ship with the core ({@link #equal()}, {@link #fixed(double...)}); the other strategies
  * are in {@code mtl-losses} ({@code Weightings}).
@@ -42,6 +56,55 @@ public interface LossWeighting {
     default ImmutableSet<GradientMode> gradientModes() {
         return ImmutableSet.of(GradientMode.NONE);
     }
+
+    /**
+     * Returns the gradient mode to use when the user sets none: {@link GradientMode#NONE} for loss-based strategies,
+     * otherwise a mode of {@link #gradientModes()} the method prefers (by default parameter mode where supported,
+     * LibMTL's default, else representation mode).
+     *
+     * @return the preferred mode, one of {@link #gradientModes()}
+     */
+    default GradientMode preferredMode() {
+        ImmutableSet<GradientMode> modes = gradientModes();
+        if (modes.contains(GradientMode.NONE)) {
+            return GradientMode.NONE;
+        }
+        return modes.contains(GradientMode.PARAMETERS) ? GradientMode.PARAMETERS : GradientMode.REPRESENTATION;
+    }
+
+    /**
+     * Returns whether the training loop must measure every task's primary metric on each training batch and pass
+     * it in {@link WeightingContext#batchMetrics()}. Costs one metric update per task and step.
+     *
+     * @return false by default
+     */
+    default boolean usesTrainingMetrics() {
+        return false;
+    }
+
+    /**
+     * Returns whether the training loop must re-evaluate each batch's task losses after the optimiser step (one
+     * extra forward pass without gradients, in training mode) and pass them to {@link #afterStep}.
+     *
+     * @return false by default
+     */
+    default boolean reevaluatesAfterStep() {
+        return false;
+    }
+
+    /**
+     * Called after every optimiser step that was taken (not after skipped batches), outside the gradient recorder.
+     * May update the strategy's own state, and may change the learnable weights in place (they are the parameter
+     * arrays themselves).
+     *
+     * @param learnable the learnable weights' parameter arrays themselves (empty when there are none); they belong to
+     *     the model's manager, so close any array made from them
+     * @param lossesBefore the K task losses of the step's forward pass (0 for tasks absent from the batch)
+     * @param lossesAfter the K task losses of the same batch after the step, when {@link #reevaluatesAfterStep()}
+     * @param context the step's context (the same the step's hook received)
+     */
+    default void afterStep(NDList learnable, double[] lossesBefore, Optional<double[]> lossesAfter,
+            WeightingContext context) {}
 
     /**
      * Creates the block holding this strategy's learnable parameters, if it has any. Its forward pass takes an empty
