@@ -4,18 +4,27 @@ import static com.google.common.base.Preconditions.checkArgument;
 
 import ai.djl.ndarray.types.Shape;
 import com.google.common.collect.ImmutableList;
+import java.nio.file.Path;
 import java.util.List;
 import java.util.Locale;
 import org.mtl4j.core.task.Task;
+import org.mtl4j.examples.datasets.MultiItemSource;
+import org.mtl4j.examples.datasets.Nyuv2Source;
+import org.mtl4j.examples.datasets.TaskonomySource;
 
 /**
  * The data sets of the {@code mtl} program, by specification: {@code synthetic} (the embedded scenes, rendered on
- * the spot).
+ * the spot); {@code taskonomy:<root>} and {@code taskonomy+aug:<root>} (Taskonomy as Standley et al. train it, see
+ * {@link org.mtl4j.examples.datasets.TaskonomySource}); {@code nyuv2:<root>} and {@code nyuv2+aug:<root>} (the
+ * mtan/LibMTL NYUv2 {@code .npy} files, see {@link org.mtl4j.examples.datasets.Nyuv2Source});
+ * {@code multifashion[:<dir>]} and {@code multimnist[:<path>]} (Sener and Koltun's two-item images, see
+ * {@link org.mtl4j.examples.datasets.MultiItemSource}).
  */
 public final class DataSources {
 
     /** The specifications {@link #byName(String)} accepts. */
-    public static final String NAMES = "synthetic";
+    public static final String NAMES = "synthetic, taskonomy[+aug]:<root>, nyuv2[+aug]:<root>, multifashion[:<dir>], "
+            + "multimnist[:<path>]";
 
     private DataSources() {}
 
@@ -31,7 +40,32 @@ public final class DataSources {
         if (spec.equals("synthetic")) {
             return synthetic();
         }
+        int colon = spec.indexOf(':');
+        String name = colon < 0 ? spec : spec.substring(0, colon);
+        String arg = colon < 0 ? null : spec.substring(colon + 1);
+        switch (name) {
+            case "taskonomy":
+            case "taskonomy+aug":
+                return new TaskonomySource(path(name, arg, true), name.endsWith("+aug"));
+            case "nyuv2":
+            case "nyuv2+aug":
+                return new Nyuv2Source(path(name, arg, true), name.endsWith("+aug"));
+            case "multifashion":
+                return MultiItemSource.multiFashion(path(name, arg, false));
+            case "multimnist":
+                return MultiItemSource.multiMnist(path(name, arg, false));
+            default:
+                break;
+        }
         throw new IllegalArgumentException("unknown data set '" + spec + "'; available: " + NAMES);
+    }
+
+    private static Path path(String name, String arg, boolean required) {
+        if (arg == null || arg.isBlank()) {
+            checkArgument(!required, "data set '%s' needs a folder: write %s:<folder>", name, name);
+            return null;
+        }
+        return Path.of(arg);
     }
 
     /** @return the embedded synthetic scenes */
