@@ -19,8 +19,18 @@ public enum SelectionMethod {
     /** The early-stopping approximation: the split whose name starts with {@code esa}. */
     ESA("esa"),
 
-    /** The higher-order approximation of the {@code val} split ({@link Approximations#higherOrder(LossTable)}). */
+    /**
+     * The higher-order approximation of the {@code val} split. When that split holds every pair network (and at most
+     * {@value #HOA_COMPLETION_LIMIT} tasks), every subset of three or more tasks it lacks is added with its estimate
+     * ({@link Approximations#higherOrder(LossTable, double)}, at the cost shared by the pair networks, or 1 when they
+     * differ), so a study that trained only single-task and pair networks selects over all groupings; higher-order
+     * networks present in the split are replaced by their estimates either way
+     * ({@link Approximations#higherOrder(LossTable)}).
+     */
     HOA("hoa");
+
+    /** The most tasks for which {@link #HOA} completes the missing subsets (2^16 − 1 networks). */
+    public static final int HOA_COMPLETION_LIMIT = 16;
 
     private final String flag;
 
@@ -66,7 +76,30 @@ public enum SelectionMethod {
         return switch (this) {
             case VAL -> data.split("val");
             case ESA -> data.earlyStoppingSplit();
-            case HOA -> Approximations.higherOrder(data.split("val"));
+            case HOA -> higherOrder(data.split("val"));
         };
+    }
+
+    private static LossTable higherOrder(LossTable val) {
+        java.util.List<String> tasks = val.tasks();
+        if (tasks.size() > HOA_COMPLETION_LIMIT) {
+            return Approximations.higherOrder(val);
+        }
+        java.util.Set<Double> pairCosts = new java.util.HashSet<>();
+        for (int a = 0; a < tasks.size(); a++) {
+            for (int b = a + 1; b < tasks.size(); b++) {
+                java.util.Set<String> pair = java.util.Set.of(tasks.get(a), tasks.get(b));
+                java.util.Optional<Candidate> p = val.candidates().stream()
+                        .filter(c -> c.tasks().equals(pair) && c.serves(pair.iterator().next())
+                                && c.losses().keySet().equals(pair))
+                        .findFirst();
+                if (p.isEmpty()) {
+                    return Approximations.higherOrder(val);
+                }
+                pairCosts.add(p.get().cost());
+            }
+        }
+        double cost = pairCosts.size() == 1 ? pairCosts.iterator().next() : 1.0;
+        return Approximations.higherOrder(val, cost);
     }
 }

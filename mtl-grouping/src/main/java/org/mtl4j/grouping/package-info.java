@@ -15,7 +15,12 @@
  *       {@link org.mtl4j.grouping.SelectionMethod} and {@link org.mtl4j.grouping.BudgetSweep} (the loss-versus-budget
  *       experiment, as table, CSV and plot series);
  *   <li>input: {@link org.mtl4j.grouping.MeasuredLosses} reads the CSV layout of the paper's released losses;
- *       {@link org.mtl4j.grouping.SyntheticTables} makes seeded random studies of any size.
+ *       {@link org.mtl4j.grouping.SyntheticTables} makes seeded random studies of any size;
+ *   <li>producing the losses: {@link org.mtl4j.grouping.study} trains every candidate network and runs the study end
+ *       to end (resumable);
+ *   <li>the cheaper alternative of Fifty et al. (NeurIPS 2021), lookahead task affinity:
+ *       {@link org.mtl4j.grouping.affinity};
+ *   <li>the transfer taxonomy of Zamir et al. (CVPR 2018) with AHP normalisation: {@link org.mtl4j.grouping.taxonomy}.
  * </ul>
  */
 package org.mtl4j.grouping;

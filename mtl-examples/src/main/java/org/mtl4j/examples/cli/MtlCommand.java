@@ -20,7 +20,8 @@ import picocli.CommandLine.Option;
  * {@code --debug} adds the stack trace.
  */
 @Command(name = "mtl", mixinStandardHelpOptions = true, versionProvider = MtlCommand.Version.class,
-        description = "Multi-task learning on the JVM (mtl4j).", subcommands = {MtlCommand.Train.class, MtlCommand.Group.class})
+        description = "Multi-task learning on the JVM (mtl4j).", subcommands = {MtlCommand.Train.class, MtlCommand.Group.class, StudyCommand.class, AffinityCommand.class,
+            TaxonomyCommand.class})
 public final class MtlCommand implements Runnable {
 
     @Option(names = "--debug", scope = CommandLine.ScopeType.INHERIT,
