@@ -7,6 +7,8 @@ import ai.djl.nn.Parameter;
 import ai.djl.util.Pair;
 import com.google.common.collect.ImmutableList;
 import com.google.common.collect.ImmutableMap;
+import com.google.gson.ExclusionStrategy;
+import com.google.gson.FieldAttributes;
 import com.google.gson.Gson;
 import com.google.gson.GsonBuilder;
 import com.google.gson.JsonArray;
@@ -36,7 +38,8 @@ import ai.djl.MalformedModelException;
 
 /**
  * Writes and reads checkpoints: one file holding a JSON header (the {@link CheckpointState} plus every parameter's
- * name and shape) followed by the block's parameters in DJL's format.
+ * name and shape), the optimiser's moments by parameter name (format 2; see {@link OptimizerState}) and the block's
+ * parameters in DJL's format. Files of format 1 (no optimiser section) are still read.
  *
  * <p>Writing is atomic: the file is written to {@code name.tmp} in the same folder, forced to disk and renamed over
  * the target, so a kill at any moment leaves the previous checkpoint loadable. Reading checks every parameter's name
@@ -46,8 +49,22 @@ import ai.djl.MalformedModelException;
 public final class Checkpoints {
 
     private static final byte[] MAGIC = "MTL4JCKP".getBytes(StandardCharsets.US_ASCII);
-    private static final int FORMAT = 1;
-    private static final Gson GSON = new GsonBuilder().serializeSpecialFloatingPointValues().create();
+    /** Format 2 added the optimiser's moments (a section between the header and the parameters). */
+    private static final int FORMAT = 2;
+    private static final int MAX_ENTRIES = 1 << 20;
+    private static final Gson GSON = new GsonBuilder().serializeSpecialFloatingPointValues()
+            .setExclusionStrategies(new ExclusionStrategy() {
+                @Override
+                public boolean shouldSkipField(FieldAttributes f) {
+                    // written in binary after the header, not as JSON
+                    return f.getDeclaringClass() == CheckpointState.class && f.getName().equals("optimizerState");
+                }
+
+                @Override
+                public boolean shouldSkipClass(Class<?> c) {
+                    return false;
+                }
+            }).create();
 
     private Checkpoints() {}
 
@@ -69,6 +86,7 @@ public final class Checkpoints {
             shapes.add(p.getKey(), GSON.toJsonTree(p.getValue().getArray().getShape().getShape()));
         }
         header.add("parameter_shapes", shapes);
+        header.addProperty("optimizer", state.optimizerState().optimizer());
         byte[] json = GSON.toJson(header).getBytes(StandardCharsets.UTF_8);
         try (FileChannel ch = FileChannel.open(tmp, StandardOpenOption.CREATE, StandardOpenOption.WRITE,
                 StandardOpenOption.TRUNCATE_EXISTING);
@@ -78,6 +96,7 @@ public final class Checkpoints {
             out.writeInt(FORMAT);
             out.writeInt(json.length);
             out.write(json);
+            writeOptimizerState(out, state.optimizerState());
             block.saveParameters(out);
             out.flush();
             ch.force(true);
@@ -98,8 +117,20 @@ public final class Checkpoints {
      */
     public static CheckpointState readState(Path file) throws IOException {
         try (DataInputStream in = open(file)) {
-            return toState(readHeader(file, in));
+            JsonObject header = readHeader(file, in);
+            return toState(header, readOptimizerState(file, in, header));
+        } catch (IOException | RuntimeException e) {
+            throw corrupt(file, e);
         }
+    }
+
+    /** An error that names the file, for whatever went wrong while reading it. */
+    private static IOException corrupt(Path file, Exception e) {
+        String message = String.valueOf(e.getMessage());
+        if (e instanceof IOException && message.contains(file.toString())) {
+            return (IOException) e;
+        }
+        return new IOException("checkpoint " + file + " is corrupt: " + message, e);
     }
 
     /**
@@ -114,6 +145,7 @@ public final class Checkpoints {
     public static CheckpointState load(Path file, Block block, NDManager manager) throws IOException {
         try (DataInputStream in = open(file)) {
             JsonObject header = readHeader(file, in);
+            OptimizerState optimizer = readOptimizerState(file, in, header);
             checkShapes(file, header.getAsJsonObject("parameter_shapes"), block);
             try {
                 block.loadParameters(manager, in);
@@ -121,7 +153,63 @@ public final class Checkpoints {
                 throw new IOException("checkpoint " + file + " is truncated or corrupt: "
                         + (e.getMessage() == null ? "the parameters end early" : e.getMessage()), e);
             }
-            return toState(header);
+            return toState(header, optimizer);
+        } catch (IOException | RuntimeException e) {
+            throw corrupt(file, e);
+        }
+    }
+
+    private static void writeOptimizerState(DataOutputStream out, OptimizerState state) throws IOException {
+        out.writeInt(state.moments().size());
+        for (Map.Entry<String, ImmutableList<float[]>> e : state.moments().entrySet()) {
+            out.writeUTF(e.getKey());
+            out.writeInt(e.getValue().size());
+            for (float[] a : e.getValue()) {
+                out.writeInt(a.length);
+                for (float v : a) {
+                    out.writeFloat(v);
+                }
+            }
+        }
+    }
+
+    private static OptimizerState readOptimizerState(Path file, DataInputStream in, JsonObject header)
+            throws IOException {
+        if (header.has("format_read") && header.get("format_read").getAsInt() < 2) {
+            return OptimizerState.NONE;
+        }
+        try {
+            int n = in.readInt();
+            if (n < 0 || n > MAX_ENTRIES) {
+                throw new IOException("checkpoint " + file + " is corrupt: " + n + " optimizer entries");
+            }
+            ImmutableMap.Builder<String, ImmutableList<float[]>> moments = ImmutableMap.builder();
+            for (int i = 0; i < n; i++) {
+                String name = in.readUTF();
+                int arrays = in.readInt();
+                if (arrays < 0 || arrays > 16) {
+                    throw new IOException("checkpoint " + file + " is corrupt: " + arrays
+                            + " optimizer arrays for parameter '" + name + "'");
+                }
+                ImmutableList.Builder<float[]> list = ImmutableList.builder();
+                for (int j = 0; j < arrays; j++) {
+                    int len = in.readInt();
+                    if (len < 0 || len > 1 << 30) {
+                        throw new IOException("checkpoint " + file + " is corrupt: optimizer array of length " + len
+                                + " for parameter '" + name + "'");
+                    }
+                    float[] a = new float[len];
+                    for (int k = 0; k < len; k++) {
+                        a[k] = in.readFloat();
+                    }
+                    list.add(a);
+                }
+                moments.put(name, list.build());
+            }
+            JsonElement kind = header.get("optimizer");
+            return new OptimizerState(kind == null || kind.isJsonNull() ? "" : kind.getAsString(), moments.build());
+        } catch (EOFException e) {
+            throw new IOException("checkpoint " + file + " is truncated (in the optimizer state)", e);
         }
     }
 
@@ -142,9 +230,9 @@ public final class Checkpoints {
                 throw new IOException("file " + file + " is not an mtl4j checkpoint (bad magic bytes)");
             }
             int format = in.readInt();
-            if (format != FORMAT) {
+            if (format < 1 || format > FORMAT) {
                 throw new IOException("checkpoint " + file + " has format " + format + "; this version reads "
-                        + FORMAT);
+                        + "formats 1 to " + FORMAT);
             }
             int len = in.readInt();
             if (len <= 0 || len > 64 << 20) {
@@ -152,7 +240,9 @@ public final class Checkpoints {
             }
             byte[] json = new byte[len];
             in.readFully(json);
-            return JsonParser.parseString(new String(json, StandardCharsets.UTF_8)).getAsJsonObject();
+            JsonObject header = JsonParser.parseString(new String(json, StandardCharsets.UTF_8)).getAsJsonObject();
+            header.addProperty("format_read", format);
+            return header;
         } catch (EOFException e) {
             throw new IOException("checkpoint " + file + " is truncated", e);
         } catch (RuntimeException e) {
@@ -186,7 +276,7 @@ public final class Checkpoints {
         }
     }
 
-    private static CheckpointState toState(JsonObject h) {
+    private static CheckpointState toState(JsonObject h, OptimizerState optimizer) {
         ImmutableList.Builder<String> names = ImmutableList.builder();
         for (JsonElement e : h.getAsJsonArray("taskNames")) {
             names.add(e.getAsString());
@@ -221,6 +311,6 @@ public final class Checkpoints {
         }
         return new CheckpointState(h.get("epochsCompleted").getAsInt(), h.get("step").getAsLong(), names.build(),
                 history.build(), h.get("bestEpoch").getAsInt(), h.get("bestScore").getAsDouble(),
-                h.get("weighting").getAsString(), ws.build(), settings.build());
+                h.get("weighting").getAsString(), ws.build(), settings.build(), optimizer);
     }
 }

@@ -27,12 +27,14 @@ import java.io.UncheckedIOException;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Collections;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import org.mtl4j.core.checkpoint.CheckpointState;
 import org.mtl4j.core.checkpoint.Checkpoints;
+import org.mtl4j.core.checkpoint.OptimizerState;
 import org.mtl4j.core.evaluation.DeltaM;
 import org.mtl4j.core.evaluation.EvaluationResult;
 import org.mtl4j.core.evaluation.Evaluator;
@@ -89,6 +91,8 @@ public final class MultiTaskTrainer {
     private PrintStream progress = System.err;
 
     private int startEpoch;
+    private OptimizerState resumeOptimizer = OptimizerState.NONE;
+    private CheckpointableOptimizer optimizer;
     private long step;
     private final List<ImmutableList<Double>> lossHistory = new ArrayList<>();
     private int bestEpoch = -1;
@@ -188,6 +192,7 @@ public final class MultiTaskTrainer {
         this.bestEpoch = state.bestEpoch();
         this.bestScore = state.bestScore();
         weighting.restoreState(state.weightingState());
+        this.resumeOptimizer = state.optimizerState();
         return this;
     }
 
@@ -205,25 +210,37 @@ public final class MultiTaskTrainer {
         if (settings.maxBatchesPerEpoch() > 0) {
             batchesPerEpoch = Math.min(batchesPerEpoch, settings.maxBatchesPerEpoch());
         }
-        DefaultTrainingConfig config = new DefaultTrainingConfig(new MultiTaskLoss(tasks))
-                .optOptimizer(settings.createOptimizer(batchesPerEpoch))
-                .optDevices(new Device[] {model.getNDManager().getDevice()});
-        for (TrainingListener l : listeners) {
-            config.addTrainingListeners(l);
+        Map<String, String> namesById = new HashMap<>();
+        for (Pair<String, Parameter> p : block.getParameters()) {
+            namesById.put(p.getValue().getId(), p.getKey());
         }
         List<EpochRecord> records = new ArrayList<>();
-        Engine.getInstance().setRandomSeed((int) (settings.seed() ^ (settings.seed() >>> 32)) + startEpoch);
-        try (Trainer trainer = model.newTrainer(config)) {
-            trainer.initialize(batchShape());
-            trainer.notifyListeners(l -> l.onTrainingBegin(trainer));
-            for (int epoch = startEpoch; epoch < settings.epochs(); epoch++) {
-                records.add(runEpoch(trainer, train, validation, epoch, batchesPerEpoch));
-                trainer.notifyListeners(l -> l.onEpoch(trainer));
-                if (checkpointDirectory != null) {
-                    writeCheckpoints(epoch);
-                }
+        try (NDManager optimizerManager = model.getNDManager().newSubManager()) {
+            optimizer = CheckpointableOptimizer.of(settings, batchesPerEpoch, step, namesById, optimizerManager)
+                    .restore(resumeOptimizer);
+            DefaultTrainingConfig config = new DefaultTrainingConfig(new MultiTaskLoss(tasks))
+                    .optOptimizer(optimizer)
+                    .optDevices(new Device[] {model.getNDManager().getDevice()});
+            for (TrainingListener l : listeners) {
+                config.addTrainingListeners(l);
             }
-            trainer.notifyListeners(l -> l.onTrainingEnd(trainer));
+            try (Trainer trainer = model.newTrainer(config)) {
+                trainer.initialize(batchShape());
+                trainer.notifyListeners(l -> l.onTrainingBegin(trainer));
+                for (int epoch = startEpoch; epoch < settings.epochs(); epoch++) {
+                    // seeded per epoch (dropout and other engine randomness), so a run resumed at any epoch
+                    // boundary draws what the uninterrupted run drew
+                    Engine.getInstance().setRandomSeed((int) (settings.seed() ^ (settings.seed() >>> 32)) + epoch);
+                    records.add(runEpoch(trainer, train, validation, epoch, batchesPerEpoch));
+                    trainer.notifyListeners(l -> l.onEpoch(trainer));
+                    if (checkpointDirectory != null) {
+                        writeCheckpoints(epoch);
+                    }
+                }
+                trainer.notifyListeners(l -> l.onTrainingEnd(trainer));
+            }
+        } finally {
+            optimizer = null;
         }
         return new TrainingHistory(ImmutableList.copyOf(records), bestEpoch, bestScore);
     }
@@ -593,7 +610,7 @@ public final class MultiTaskTrainer {
 
     private void writeCheckpoints(int epoch) {
         CheckpointState state = new CheckpointState(epoch + 1, step, taskNames, ImmutableList.copyOf(lossHistory),
-                bestEpoch, bestScore, weighting.name(), weighting.state(), settings.describe());
+                bestEpoch, bestScore, weighting.name(), weighting.state(), settings.describe(), optimizer.export());
         try {
             Checkpoints.save(checkpointDirectory.resolve(LAST_CHECKPOINT), block, state);
             if (bestEpoch == epoch) {

@@ -146,27 +146,34 @@ public final class TrainingSettings {
     }
 
     /**
-     * Creates the DJL optimiser for a run of {@code stepsPerEpoch × epochs} steps.
+     * The learning rate over a run of {@code stepsPerEpoch × epochs} steps, as this run's schedule gives it.
+     *
+     * @param stepsPerEpoch the optimiser steps in one epoch
+     * @return the tracker (a pure function of the update number)
+     */
+    public Tracker learningRateTracker(long stepsPerEpoch) {
+        int total = (int) Math.max(1, Math.min(Integer.MAX_VALUE, stepsPerEpoch * epochs));
+        switch (schedule) {
+            case COSINE:
+                return Tracker.cosine().setBaseValue(learningRate).optFinalValue(learningRate * 0.01f)
+                        .setMaxUpdates(total).build();
+            case STEP:
+                return Tracker.multiFactor().setBaseValue(learningRate).optFactor(0.5f)
+                        .setSteps(new int[] {Math.max(1, total / 3), Math.max(2, 2 * total / 3)}).build();
+            default:
+                return Tracker.fixed(learningRate);
+        }
+    }
+
+    /**
+     * Creates DJL's own optimiser for a run of {@code stepsPerEpoch × epochs} steps. The training loop uses
+     * {@link CheckpointableOptimizer} instead, which performs the same updates and can save its moments.
      *
      * @param stepsPerEpoch the optimiser steps in one epoch
      * @return the optimiser
      */
     public Optimizer createOptimizer(long stepsPerEpoch) {
-        int total = (int) Math.max(1, Math.min(Integer.MAX_VALUE, stepsPerEpoch * epochs));
-        Tracker lr;
-        switch (schedule) {
-            case COSINE:
-                lr = Tracker.cosine().setBaseValue(learningRate).optFinalValue(learningRate * 0.01f)
-                        .setMaxUpdates(total).build();
-                break;
-            case STEP:
-                lr = Tracker.multiFactor().setBaseValue(learningRate).optFactor(0.5f)
-                        .setSteps(new int[] {Math.max(1, total / 3), Math.max(2, 2 * total / 3)}).build();
-                break;
-            default:
-                lr = Tracker.fixed(learningRate);
-                break;
-        }
+        Tracker lr = learningRateTracker(stepsPerEpoch);
         switch (optimizer) {
             case SGD:
                 return Optimizer.sgd().setLearningRateTracker(lr).optMomentum(momentum).optWeightDecays(weightDecay)

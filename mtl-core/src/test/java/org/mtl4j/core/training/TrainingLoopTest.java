@@ -173,6 +173,64 @@ class TrainingLoopTest {
         return r;
     }
 
+    /** Crashes the run when epoch {@code crashAt} (0-based) ends, after the earlier epochs were checkpointed. */
+    private static final class CrashAfter extends TrainingListenerAdapter {
+        private final int crashAt;
+        private int epochs;
+
+        CrashAfter(int crashAt) {
+            this.crashAt = crashAt;
+        }
+
+        @Override
+        public void onEpoch(Trainer trainer) {
+            if (epochs++ == crashAt) {
+                throw new IllegalStateException("simulated crash");
+            }
+        }
+    }
+
+    @Test
+    void resumedRunReproducesTheUninterruptedRunLossForLoss(@TempDir Path dir) throws IOException {
+        InMemoryMultiTaskDataset train = TestData.dataset(24, 8, 1, 0.2);
+        InMemoryMultiTaskDataset val = TestData.dataset(8, 8, 2, 0);
+        for (OptimizerKind kind : OptimizerKind.values()) {
+            MultiTask.Builder recipe = MultiTask.builder().input(3, 8, 8).encoder(TinyMultiTaskBlock.encoderFactory())
+                    .sharing(TinyMultiTaskBlock.architecture()).tasks(TestData.tasks())
+                    .settings(TrainingSettings.builder().epochs(5).batchSize(4).seed(9).optimizer(kind)
+                            .learningRate(0.01f).schedule(LearningRateSchedule.COSINE).progressBar(false)
+                            .verbose(false).build());
+            TrainingHistory whole;
+            try (MultiTaskModel m = recipe.build()) {
+                whole = m.trainer().output(QUIET, QUIET).fit(train, val);
+            }
+            Path ckpt = dir.resolve(kind.name());
+            try (MultiTaskModel m = recipe.build()) {
+                IllegalStateException crash = assertThrows(IllegalStateException.class, () -> m.trainer()
+                        .output(QUIET, QUIET).checkpointDirectory(ckpt).addListeners(new CrashAfter(2))
+                        .fit(train, val));
+                assertEquals("simulated crash", crash.getMessage());
+            }
+            TrainingHistory tail;
+            try (MultiTaskModel m = recipe.build()) {
+                CheckpointState state = m.load(ckpt.resolve(MultiTaskTrainer.LAST_CHECKPOINT));
+                assertEquals(2, state.epochsCompleted());
+                assertEquals(kind.name().toLowerCase(), state.optimizerState().optimizer());
+                tail = m.trainer().output(QUIET, QUIET).resumeFrom(state).fit(train, val);
+            }
+            assertEquals(3, tail.epochs().size());
+            double[][] a = losses(whole);
+            double[][] b = losses(tail);
+            for (int e = 0; e < 3; e++) {
+                assertArrayEquals(a[e + 2], b[e], 0.0, kind + ": training losses of epoch " + (e + 3));
+                assertEquals(whole.epochs().get(e + 2).validation().orElseThrow().totalLoss(),
+                        tail.epochs().get(e).validation().orElseThrow().totalLoss(), 0.0,
+                        kind + ": validation loss of epoch " + (e + 3));
+            }
+            assertEquals(whole.bestEpoch(), tail.bestEpoch(), kind + ": best epoch");
+        }
+    }
+
     @Test
     void checkpointOfAnotherModelIsRefusedNamingTheParameter(@TempDir Path dir) throws IOException {
         Path file = dir.resolve("m.ckpt");
