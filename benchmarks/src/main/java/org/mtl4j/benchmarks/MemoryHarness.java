@@ -71,9 +71,13 @@ public final class MemoryHarness {
                         s.put("step", counter[0]);
                         s.put("rss_mb", rssBytes() / (1024.0 * 1024.0));
                         s.put("arrays", resources(t.getManager()) + resources(m.djlModel().getNDManager()));
+                        Runtime rt = Runtime.getRuntime();
+                        s.put("heap_committed_mb", rt.totalMemory() / (1024.0 * 1024.0));
+                        s.put("heap_used_mb", (rt.totalMemory() - rt.freeMemory()) / (1024.0 * 1024.0));
                         samples.add(s);
-                        System.out.printf("step %d rss %.1f MB arrays %s%n", counter[0], (double) s.get("rss_mb"),
-                                s.get("arrays"));
+                        System.out.printf("step %d rss %.1f MB arrays %s heap committed %.1f MB used %.1f MB%n",
+                                counter[0], (double) s.get("rss_mb"), s.get("arrays"),
+                                (double) s.get("heap_committed_mb"), (double) s.get("heap_used_mb"));
                     }
                 }
             });

@@ -54,13 +54,13 @@ public final class InMemoryMultiTaskDataset extends RandomAccessDataset {
     @Override
     public Record get(NDManager manager, long index) {
         int i = Math.toIntExact(index);
-        NDList data = new NDList(manager.create(inputs.get(i), inputShape));
+        NDList data = new NDList(EngineArrays.create(manager, inputs.get(i), inputShape));
         NDList out = new NDList(labelShapes.size() + 1);
         float[][] l = labels.get(i);
         for (int k = 0; k < labelShapes.size(); k++) {
-            out.add(manager.create(l[k], labelShapes.get(k)));
+            out.add(EngineArrays.create(manager, l[k], labelShapes.get(k)));
         }
-        out.add(manager.create(presence.get(i)));
+        out.add(EngineArrays.create(manager, presence.get(i)));
         return new Record(data, out);
     }
 

@@ -1,5 +1,6 @@
 package org.mtl4j.examples.datasets;
 
+import org.mtl4j.core.data.EngineArrays;
 import static com.google.common.base.Preconditions.checkArgument;
 import static com.google.common.base.Preconditions.checkState;
 
@@ -217,10 +218,11 @@ public final class Nyuv2Dataset extends RandomAccessDataset {
                 target = t.equals("n") ? channelsFirst(stored[k], pixels, 3) : stored[k];
                 presence[k] = 1f;
             }
-            labels.add(manager.create(target, shape));
+            labels.add(EngineArrays.create(manager, target, shape));
         }
-        labels.add(manager.create(presence));
-        return new Record(new NDList(manager.create(channelsFirst(image, pixels, 3), new Shape(3, outH, outW))),
+        labels.add(EngineArrays.create(manager, presence));
+        return new Record(new NDList(EngineArrays.create(manager, channelsFirst(image, pixels, 3),
+                new Shape(3, outH, outW))),
                 labels);
     }
 

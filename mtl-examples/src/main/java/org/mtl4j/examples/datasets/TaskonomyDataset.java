@@ -1,5 +1,6 @@
 package org.mtl4j.examples.datasets;
 
+import org.mtl4j.core.data.EngineArrays;
 import static com.google.common.base.Preconditions.checkArgument;
 import static com.google.common.base.Preconditions.checkState;
 
@@ -257,10 +258,10 @@ public final class TaskonomyDataset extends RandomAccessDataset {
                     java.util.Arrays.fill(target, TaskLosses.DEFAULT_IGNORE_LABEL);
                 }
             }
-            labels.add(manager.create(target, labelShape(t)));
+            labels.add(EngineArrays.create(manager, target, labelShape(t)));
         }
-        labels.add(manager.create(presence));
-        return new Record(new NDList(manager.create(x, new Shape(3, size, size))), labels);
+        labels.add(EngineArrays.create(manager, presence));
+        return new Record(new NDList(EngineArrays.create(manager, x, new Shape(3, size, size))), labels);
     }
 
     private int[] readLabel(TaskonomyTask task, Path f, boolean flip) throws IOException {
