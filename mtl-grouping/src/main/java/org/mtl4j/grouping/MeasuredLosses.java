@@ -55,7 +55,7 @@ public final class MeasuredLosses {
      */
     public static MeasuredLosses read(Path csv) throws IOException {
         checkNotNull(csv, "csv");
-        return parse(Files.readAllLines(csv, StandardCharsets.UTF_8), csv.toString());
+        return parse(TextFiles.readLines(csv), csv.toString());
     }
 
     /**

@@ -163,11 +163,34 @@ public final class MtlCommand implements Runnable {
         @Option(names = "--no-progress", description = "Do not draw progress bars.")
         boolean noProgress;
 
+        @Option(names = "--resume", paramLabel = "DIR", description = "Continue the interrupted run whose --out "
+                + "folder is DIR from its last checkpoint, with the options it was started with (DIR/run.json); on "
+                + "CPU the remaining epochs reproduce the uninterrupted run's losses exactly.")
+        Path resume;
+
+        @CommandLine.Spec
+        CommandLine.Model.CommandSpec spec;
+
+        /** Options that may accompany --resume: they do not change what is computed. */
+        private static final java.util.Set<String> RESUME_COMPATIBLE = java.util.Set.of("--resume", "--threads",
+                "--baseline-cache", "--no-progress", "--debug");
+
         @Override
         public Integer call() throws Exception {
             Path cache = baselineCache != null ? baselineCache
                     : Path.of(System.getProperty("user.home"), ".cache", "mtl4j", "baselines");
             int th = threads > 0 ? threads : Runtime.getRuntime().availableProcessors();
+            if (resume != null) {
+                for (CommandLine.Model.OptionSpec matched : spec.commandLine().getParseResult().matchedOptions()) {
+                    if (!RESUME_COMPATIBLE.contains(matched.longestName())) {
+                        throw new IllegalArgumentException(matched.longestName() + " cannot be combined with --resume: "
+                                + "a resumed run keeps the options it was started with (" + resume.resolve(
+                                        TrainRun.RUN_FILE) + ")");
+                    }
+                }
+                TrainRun.resume(resume, th, cache, !noProgress, System.out, System.err).run();
+                return 0;
+            }
             TrainOptions o = new TrainOptions(data, tasks, arch, weighting, epochs, out, size, trainSamples,
                     valSamples, batchSize, learningRate, width, seed, th, !noBaselines, cache, !noProgress,
                     gradientMode);

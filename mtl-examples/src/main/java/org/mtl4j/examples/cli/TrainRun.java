@@ -23,6 +23,7 @@ import org.mtl4j.architectures.Encoders;
 import org.mtl4j.core.MultiTask;
 import org.mtl4j.core.MultiTaskModel;
 import org.mtl4j.core.RunProvenance;
+import org.mtl4j.core.checkpoint.CheckpointState;
 import ai.djl.training.dataset.RandomAccessDataset;
 import org.mtl4j.core.data.TaskSubsetDataset;
 import org.mtl4j.core.model.EncoderFactory;
@@ -58,18 +59,65 @@ public final class TrainRun {
     private ai.djl.ndarray.types.Shape inputShape;
     private final PrintStream out;
     private final PrintStream err;
+    private final boolean resume;
 
     /**
-     * Creates the run.
+     * Creates a fresh run.
      *
      * @param options the settings
      * @param out where results go
      * @param err where progress goes
      */
     public TrainRun(TrainOptions options, PrintStream out, PrintStream err) {
+        this(options, out, err, false);
+    }
+
+    private TrainRun(TrainOptions options, PrintStream out, PrintStream err, boolean resume) {
         this.o = options;
         this.out = out;
         this.err = err;
+        this.resume = resume;
+    }
+
+    /** File in the output folder that records the options a run was started with, for {@code --resume}. */
+    public static final String RUN_FILE = "run.json";
+
+    /**
+     * The run whose output folder is {@code dir}, continued from its last checkpoint with the options it was started
+     * with (read from {@code dir/run.json}). Epochs already finished are not repeated; on CPU the remaining epochs
+     * reproduce the uninterrupted run's losses exactly (the checkpoint holds the optimiser's moments, the data order
+     * and engine randomness are seeded per epoch).
+     *
+     * @param dir the interrupted run's {@code --out} folder
+     * @param threads rendering threads
+     * @param baselineCache the folder of cached single-task baselines
+     * @param progress whether to draw progress bars
+     * @param out where results go
+     * @param err where progress goes
+     * @return the run
+     * @throws IOException when {@code dir/run.json} is missing or unreadable
+     */
+    public static TrainRun resume(Path dir, int threads, Path baselineCache, boolean progress, PrintStream out,
+            PrintStream err) throws IOException {
+        Path file = dir.resolve(RUN_FILE);
+        if (!Files.isRegularFile(file)) {
+            throw new IOException("cannot resume: " + file + " does not exist (is " + dir
+                    + " the --out folder of an mtl train run?)");
+        }
+        com.google.gson.JsonObject j;
+        try {
+            j = com.google.gson.JsonParser.parseString(Files.readString(file)).getAsJsonObject();
+            TrainOptions o = new TrainOptions(j.get("data").getAsString(),
+                    j.has("tasks") && !j.get("tasks").isJsonNull() ? j.get("tasks").getAsString() : null,
+                    j.get("arch").getAsString(), j.get("weighting").getAsString(), j.get("epochs").getAsInt(), dir,
+                    j.get("size").getAsInt(), j.get("train_samples").getAsInt(), j.get("val_samples").getAsInt(),
+                    j.get("batch_size").getAsInt(), j.get("learning_rate").getAsFloat(), j.get("width").getAsInt(),
+                    j.get("seed").getAsLong(), threads, j.get("baselines").getAsBoolean(), baselineCache, progress,
+                    j.get("gradient_mode").getAsString());
+            return new TrainRun(o, out, err, true);
+        } catch (RuntimeException e) {
+            throw new IOException("cannot resume: " + file + " is not a valid run file (" + e.getMessage() + ")", e);
+        }
     }
 
     /** The outcome, for tests. */
@@ -92,6 +140,12 @@ public final class TrainRun {
         Architecture arch = architecture(o.arch());
         LossWeighting weighting = weighting(o.weighting(), tasks.size());
         Files.createDirectories(o.out());
+        if (!resume) {
+            Map<String, Object> run = optionsMap();
+            run.put("gradient_mode", o.gradientMode());
+            run.put("baselines", o.baselines());
+            writeAtomically(o.out().resolve(RUN_FILE), GSON.toJson(run));
+        }
 
         long t0 = System.nanoTime();
         err.printf(Locale.ROOT, "loading %s...%n", source.spec());
@@ -117,14 +171,27 @@ public final class TrainRun {
         long t1 = System.nanoTime();
         TrainingHistory history;
         EvaluationResult mtl;
+        int resumedEpochs = 0;
         try (MultiTaskModel model = builder(tasks, arch).weighting(weighting).build()) {
-            MultiTaskTrainer trainer = model.trainer().checkpointDirectory(o.out().resolve("checkpoints"))
-                    .output(out, err);
+            Path checkpoints = o.out().resolve("checkpoints");
+            MultiTaskTrainer trainer = model.trainer().checkpointDirectory(checkpoints).output(out, err);
             if (!stl.isEmpty()) {
                 trainer.baseline(stl); // best.ckpt is then the epoch with the highest Δp
             }
-            history = trainer.fit(train, val);
-            mtl = history.last().validation().orElseThrow();
+            Path last = checkpoints.resolve(MultiTaskTrainer.LAST_CHECKPOINT);
+            CheckpointState state = null;
+            if (resume && Files.exists(last)) {
+                state = model.load(last);
+                resumedEpochs = state.epochsCompleted();
+                trainer.resumeFrom(state);
+                out.printf(Locale.ROOT, "resuming from %s: %d of %d epochs done%n", last, resumedEpochs, o.epochs());
+            } else if (resume) {
+                out.printf("no checkpoint in %s yet: starting the multi-task network from the beginning%n",
+                        checkpoints);
+            }
+            TrainingHistory tail = trainer.fit(train, val);
+            history = state == null ? tail : withEarlierEpochs(state, tail);
+            mtl = tail.epochs().isEmpty() ? model.evaluate(val) : tail.last().validation().orElseThrow();
         }
         double mtlSeconds = (System.nanoTime() - t1) / 1e9;
 
@@ -164,6 +231,7 @@ public final class TrainRun {
         deltas.put("delta_mtl_vandenhende", dmtl);
         json.put("delta", deltas);
         json.put("best_epoch", history.bestEpoch() + 1);
+        json.put("resumed_after_epoch", resumedEpochs);
         json.put("history", historyList(history));
         Map<String, Object> timings = new LinkedHashMap<>();
         timings.put("render_seconds", renderSeconds);
@@ -174,6 +242,22 @@ public final class TrainRun {
         Plots.lossCurves(history, o.out().resolve("loss_curves.png"));
         out.println("wrote " + results + " and " + o.out().resolve("loss_curves.png"));
         return new Result(mtl, stl, mean, deltaP, flat, dmtl, results);
+    }
+
+    /** The resumed run's history with the finished epochs in front (their training losses, from the checkpoint). */
+    private static TrainingHistory withEarlierEpochs(CheckpointState state, TrainingHistory tail) {
+        ImmutableList.Builder<EpochRecord> all = ImmutableList.builder();
+        for (int e = 0; e < state.lossHistory().size(); e++) {
+            com.google.common.collect.ImmutableMap.Builder<String, Double> loss =
+                    com.google.common.collect.ImmutableMap.builder();
+            for (int t = 0; t < state.taskNames().size(); t++) {
+                loss.put(state.taskNames().get(t), state.lossHistory().get(e).get(t));
+            }
+            all.add(new EpochRecord(e, loss.build(), com.google.common.collect.ImmutableMap.of(),
+                    java.util.Optional.empty(), 0, Double.NaN));
+        }
+        all.addAll(tail.epochs());
+        return new TrainingHistory(all.build(), tail.bestEpoch(), tail.bestScore());
     }
 
     private EncoderFactory encoder() {

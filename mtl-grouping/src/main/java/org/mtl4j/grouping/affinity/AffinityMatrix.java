@@ -115,7 +115,7 @@ public record AffinityMatrix(ImmutableList<String> tasks, double[][] z, int meas
      * @throws IllegalArgumentException naming the file and line of a layout error
      */
     public static AffinityMatrix read(Path csv) throws IOException {
-        List<String> lines = new ArrayList<>(Files.readAllLines(checkNotNull(csv, "csv"), StandardCharsets.UTF_8));
+        List<String> lines = new ArrayList<>(org.mtl4j.grouping.TextFiles.readLines(checkNotNull(csv, "csv")));
         lines.removeIf(String::isBlank);
         checkArgument(!lines.isEmpty(), "%s: empty file", csv);
         String[] header = lines.get(0).strip().split(",", -1);

@@ -146,7 +146,7 @@ public final class TransferResults {
      */
     public static TransferResults read(Path csv) throws IOException {
         checkNotNull(csv, "csv");
-        return parse(Files.readAllLines(csv, StandardCharsets.UTF_8), csv.toString());
+        return parse(org.mtl4j.grouping.TextFiles.readLines(csv), csv.toString());
     }
 
     /**
