@@ -22,7 +22,7 @@ import org.mtl4j.grouping.study.StudyData;
  * and its validation split cut into a validation part (selection) and a test part (report) — for the synthetic scenes
  * these are disjoint ranges of rendered scenes.
  */
-final class GroupingData {
+public final class GroupingData {
 
     private GroupingData() {}
 
@@ -38,8 +38,10 @@ final class GroupingData {
      * @param seed the seed
      * @param threads loading threads
      */
-    record Options(String data, String tasks, int size, int trainSamples, int valSamples, int testSamples, long seed,
-            int threads) {}
+    public record Options(String data, String tasks, int size, int trainSamples, int valSamples, int testSamples,
+            long seed, int threads) implements java.io.Serializable {
+        private static final long serialVersionUID = 1L;
+    }
 
     /**
      * Loads the study data.
@@ -49,7 +51,7 @@ final class GroupingData {
      * @return the data
      * @throws IOException when a file of the data source is missing
      */
-    static StudyData load(Options o, PrintStream log) throws IOException {
+    public static StudyData load(Options o, PrintStream log) throws IOException {
         checkArgument(o.trainSamples() > 0, "--train-samples must be positive, got %s", o.trainSamples());
         checkArgument(o.valSamples() > 0, "--val-samples must be positive, got %s", o.valSamples());
         checkArgument(o.testSamples() > 0, "--test-samples must be positive, got %s", o.testSamples());
@@ -88,7 +90,7 @@ final class GroupingData {
      * @param input one input's shape
      * @return width → encoder
      */
-    static IntFunction<EncoderFactory> encoders(Shape input) {
+    public static IntFunction<EncoderFactory> encoders(Shape input) {
         return input.dimension() == 3 ? Encoders::resNet : w -> Encoders.mlp(8 * w, 4 * w);
     }
 

@@ -102,13 +102,18 @@ public final class StudyCommand implements Callable<Integer> {
     @Option(names = "--no-progress", description = "Print one line per network instead of a progress bar.")
     boolean noProgress;
 
+    @Option(names = "--spark", paramLabel = "MASTER", description = "Train the candidates as Apache Spark tasks on "
+            + "this master (local[2], spark://host:7077, yarn, ...); needs the mtl-spark module "
+            + "(mtl-spark/bin/mtl-spark).")
+    String spark;
+
     @Override
     public Integer call() throws Exception {
         GroupingData.torchThreads(torchThreads);
         int th = threads > 0 ? threads : Runtime.getRuntime().availableProcessors();
         new StudyRun(new StudyRun.Options(new GroupingData.Options(data, tasks, size, trainSamples, valSamples,
                 testSamples, seed, th), approx, fraction, budgets, out, candidates, arch, epochs, width, batchSize,
-                learningRate, !noProgress, reference), System.out, System.err).run();
+                learningRate, !noProgress, reference, spark), System.out, System.err).run();
         return 0;
     }
 }

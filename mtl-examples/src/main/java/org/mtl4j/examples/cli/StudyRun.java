@@ -45,10 +45,11 @@ public final class StudyRun {
      * @param learningRate Adam learning rate
      * @param progress whether to draw the progress bar
      * @param reference a fully trained study's losses to score the choices on, or null
+     * @param spark a Spark master URL to train the candidates on, or null to train them in this process
      */
     public record Options(GroupingData.Options data, String approximation, double fraction, String budgets, Path out,
             Path candidates, String arch, int epochs, int width, int batchSize, float learningRate, boolean progress,
-            Path reference) {}
+            Path reference, String spark) {}
 
     private final Options o;
     private final PrintStream out;
@@ -86,10 +87,26 @@ public final class StudyRun {
                 .approximation(approx).esaFraction(o.fraction()).architecture(arch.name()).epochs(o.epochs())
                 .width(o.width()).batchSize(o.batchSize()).learningRate(o.learningRate()).seed(o.data().seed())
                 .budgets(budgets).directory(o.out()).listener(new Progress(err, o.progress()));
-        StudyData data = GroupingData.load(o.data(), err);
-        Files.createDirectories(o.out());
-        b.tasks(GroupingData.names(data)).dataDescription(data.describe())
-                .executor(new InProcessExecutor(data, arch, GroupingData.encoders(data.inputShape())));
+        ClusterBackend cluster = o.spark() == null ? null : ClusterBackend.open("spark", o.spark());
+        try {
+            StudyData data = GroupingData.load(o.data(), err);
+            Files.createDirectories(o.out());
+            b.tasks(GroupingData.names(data)).dataDescription(data.describe())
+                    .executor(cluster == null ? new InProcessExecutor(data, arch, GroupingData.encoders(
+                            data.inputShape())) : cluster.studyExecutor(o.data(), arch.name(), data));
+            if (cluster != null) {
+                out.println("candidates run on " + cluster.describe());
+            }
+            return run(b, approx, data, reference);
+        } finally {
+            if (cluster != null) {
+                cluster.close();
+            }
+        }
+    }
+
+    private StudyResult run(GroupingStudy.Builder b, StudyApproximation approx, StudyData data,
+            ReferenceComparison reference) throws IOException {
         if (o.candidates() != null) {
             b.candidateDirectory(o.candidates());
         }

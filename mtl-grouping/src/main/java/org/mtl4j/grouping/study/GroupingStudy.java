@@ -305,6 +305,7 @@ public final class GroupingStudy {
         executor.executeAll(pending, r -> {
             checkState(pending.contains(r.spec()), "the executor returned a result for %s, which was not asked for",
                     r.spec().name());
+            checkState(!results.containsKey(r.spec()), "the executor returned candidate %s twice", r.spec().name());
             store.save(r);
             results.put(r.spec(), r);
             done[0]++;

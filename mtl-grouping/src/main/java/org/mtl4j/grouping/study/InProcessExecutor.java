@@ -4,10 +4,12 @@ import static com.google.common.base.Preconditions.checkArgument;
 import static com.google.common.base.Preconditions.checkNotNull;
 
 import ai.djl.training.dataset.RandomAccessDataset;
+import ai.djl.training.listener.TrainingListener;
 import com.google.common.collect.ImmutableList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.function.Function;
 import java.util.function.IntFunction;
 import org.mtl4j.core.MultiTask;
 import org.mtl4j.core.MultiTaskModel;
@@ -31,6 +33,7 @@ public final class InProcessExecutor implements CandidateExecutor {
     private final StudyData data;
     private final Architecture architecture;
     private final IntFunction<EncoderFactory> encoders;
+    private final Function<CandidateSpec, List<TrainingListener>> listeners;
 
     /**
      * Creates the executor.
@@ -40,9 +43,24 @@ public final class InProcessExecutor implements CandidateExecutor {
      * @param encoders the encoder design for a width (for example {@code Encoders::resNet})
      */
     public InProcessExecutor(StudyData data, Architecture architecture, IntFunction<EncoderFactory> encoders) {
+        this(data, architecture, encoders, spec -> List.of());
+    }
+
+    /**
+     * Creates the executor with DJL training listeners attached to every candidate's training (progress, logging, or
+     * a test's injected fault).
+     *
+     * @param data the study data, labelled for every task a spec may name
+     * @param architecture the way tasks share (for example hard sharing)
+     * @param encoders the encoder design for a width (for example {@code Encoders::resNet})
+     * @param listeners the listeners for a candidate's training
+     */
+    public InProcessExecutor(StudyData data, Architecture architecture, IntFunction<EncoderFactory> encoders,
+            Function<CandidateSpec, List<TrainingListener>> listeners) {
         this.data = checkNotNull(data, "data");
         this.architecture = checkNotNull(architecture, "architecture");
         this.encoders = checkNotNull(encoders, "encoders");
+        this.listeners = checkNotNull(listeners, "listeners");
     }
 
     @Override
@@ -73,7 +91,7 @@ public final class InProcessExecutor implements CandidateExecutor {
         try (MultiTaskModel model = MultiTask.builder().input(data.inputShape().getShape())
                 .encoder(encoders.apply(spec.width())).sharing(architecture).tasks(tasks.build()).settings(settings)
                 .build()) {
-            model.trainer().fit(train, null);
+            model.trainer().addListeners(listeners.apply(spec).toArray(TrainingListener[]::new)).fit(train, null);
             v = model.evaluate(val);
             t = model.evaluate(test);
         }
