@@ -11,3 +11,6 @@ java -jar "$jar" TrainStepBenchmark -p weighting=equal,uw,pcgrad -p mode=auto -w
 java -jar "$jar" InferenceBenchmark -wi 1 -i 3 -f 1 -rf json -rff "benchmarks/results/inference-$stamp.json"
 java -jar "$jar" GroupingSolverBenchmark.allSubsets -p numTasks=10,12,14,16 -wi 1 -i 3 -f 1 \
   -rf json -rff "benchmarks/results/grouping-solver-$stamp.json"
+java -Dai.djl.offline=true -Dorg.slf4j.simpleLogger.defaultLogLevel=warn -cp "$jar" \
+  org.mtl4j.benchmarks.StrategyOverheadHarness rounds=6 strategies=equal,uw,famo,mgda@representation,pcgrad@parameters \
+  out="benchmarks/results/strategy-overhead-$stamp.json"

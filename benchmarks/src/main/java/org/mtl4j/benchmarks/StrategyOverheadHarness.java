@@ -1,0 +1,146 @@
+package org.mtl4j.benchmarks;
+
+import com.google.gson.GsonBuilder;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.PrintStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Random;
+import org.mtl4j.core.MultiTaskModel;
+import org.mtl4j.core.RunProvenance;
+import org.mtl4j.core.data.InMemoryMultiTaskDataset;
+
+/**
+ * Each strategy's training-step time relative to equal weighting, measured interleaved: one model per strategy in one
+ * JVM, and in every round each model trains the same number of steps in a shuffled order, so that drift of a shared
+ * machine hits all strategies alike. The figure is the median over rounds of {@code t(strategy) / t(equal)} of the
+ * same round, with its interquartile range; separate JMH forks on a shared 2-core machine spread too much (±30 %) to
+ * resolve the 3 % goal.
+ *
+ * <p>Run: {@code java -Dai.djl.offline=true -cp benchmarks/target/benchmarks.jar
+ * org.mtl4j.benchmarks.StrategyOverheadHarness [rounds=12] [steps=10] [arch=hps] [tasks=5] [size=64] [batch=16]
+ * [strategies=equal,uw,...] [out=benchmarks/results/strategy-overhead.json]}. A strategy is {@code name} (its
+ * default gradient mode) or {@code name@parameters} / {@code name@representation}.
+ */
+public final class StrategyOverheadHarness {
+
+    private static final String DEFAULT_STRATEGIES = "equal,uw,dwa,rlw,gls,dtp,famo,gradnorm@representation,"
+            + "graddrop@representation,mgda@representation,imtl@representation,pcgrad@parameters,"
+            + "cagrad@parameters,nash@parameters,mgda@parameters,imtl@parameters";
+
+    private StrategyOverheadHarness() {}
+
+    /**
+     * Runs the measurement and prints a table.
+     *
+     * @param args {@code key=value} pairs
+     * @throws IOException when the JSON cannot be written
+     */
+    public static void main(String[] args) throws IOException {
+        Map<String, String> a = new LinkedHashMap<>(Map.of("rounds", "12", "steps", "10", "arch", "hps", "tasks",
+                "5", "size", "64", "batch", "16", "strategies", DEFAULT_STRATEGIES, "out",
+                "benchmarks/results/strategy-overhead.json"));
+        for (String arg : args) {
+            int eq = arg.indexOf('=');
+            if (eq < 1 || !a.containsKey(arg.substring(0, eq))) {
+                throw new IllegalArgumentException("expected key=value with key in " + a.keySet() + ", got " + arg);
+            }
+            a.put(arg.substring(0, eq), arg.substring(eq + 1));
+        }
+        int rounds = Integer.parseInt(a.get("rounds"));
+        int steps = Integer.parseInt(a.get("steps"));
+        int size = Integer.parseInt(a.get("size"));
+        int batch = Integer.parseInt(a.get("batch"));
+        List<String> letters = BenchmarkModels.letters(Integer.parseInt(a.get("tasks")));
+        List<String> strategies = Arrays.asList(a.get("strategies").split(","));
+        if (!strategies.get(0).equals("equal")) {
+            throw new IllegalArgumentException("the first strategy must be equal (the reference)");
+        }
+        InMemoryMultiTaskDataset data = BenchmarkModels.data(letters, size, batch * steps);
+        PrintStream quiet = new PrintStream(new ByteArrayOutputStream());
+        List<MultiTaskModel> models = new ArrayList<>();
+        List<String> modes = new ArrayList<>();
+        for (String s : strategies) {
+            String[] parts = s.split("@");
+            MultiTaskModel m = BenchmarkModels.model(a.get("arch"), parts[0], parts.length > 1 ? parts[1] : "auto",
+                    letters, size, batch, steps, "cpu");
+            models.add(m);
+            modes.add(m.settings().gradientMode().name().toLowerCase(Locale.ROOT));
+            m.trainer().output(quiet, quiet).fit(data, null); // warm-up
+        }
+        double[][] ms = new double[strategies.size()][rounds];
+        Random shuffle = new Random(1);
+        List<Integer> order = new ArrayList<>();
+        for (int i = 0; i < strategies.size(); i++) {
+            order.add(i);
+        }
+        for (int r = 0; r < rounds; r++) {
+            Collections.shuffle(order, shuffle);
+            for (int i : order) {
+                long t0 = System.nanoTime();
+                models.get(i).trainer().output(quiet, quiet).fit(data, null);
+                ms[i][r] = (System.nanoTime() - t0) / 1e6 / steps;
+            }
+            System.err.printf(Locale.ROOT, "round %d/%d done%n", r + 1, rounds);
+        }
+        List<Map<String, Object>> rows = new ArrayList<>();
+        System.out.printf(Locale.ROOT, "%-26s %-15s %12s %10s %18s%n", "strategy", "gradient mode", "ms/step",
+                "vs equal", "IQR of ratio");
+        for (int i = 0; i < strategies.size(); i++) {
+            double[] ratio = new double[rounds];
+            for (int r = 0; r < rounds; r++) {
+                ratio[r] = ms[i][r] / ms[0][r];
+            }
+            double[] q = quartiles(ratio);
+            double[] t = quartiles(ms[i]);
+            System.out.printf(Locale.ROOT, "%-26s %-15s %12.1f %10.3f %8.3f - %.3f%n", strategies.get(i),
+                    modes.get(i), t[1], q[1], q[0], q[2]);
+            Map<String, Object> row = new LinkedHashMap<>();
+            row.put("strategy", strategies.get(i));
+            row.put("gradient_mode", modes.get(i));
+            row.put("ms_per_step_median", t[1]);
+            row.put("ms_per_step_iqr", new double[] {t[0], t[2]});
+            row.put("ratio_to_equal_median", q[1]);
+            row.put("ratio_to_equal_iqr", new double[] {q[0], q[2]});
+            row.put("ms_per_step_rounds", ms[i]);
+            rows.add(row);
+        }
+        for (MultiTaskModel m : models) {
+            m.close();
+        }
+        Map<String, Object> json = new LinkedHashMap<>();
+        json.put("harness", "StrategyOverheadHarness");
+        json.put("settings", a);
+        json.put("provenance", RunProvenance.describe());
+        json.put("results", rows);
+        Path out = Path.of(a.get("out"));
+        if (out.getParent() != null) {
+            Files.createDirectories(out.getParent());
+        }
+        Files.writeString(out, new GsonBuilder().setPrettyPrinting().serializeSpecialFloatingPointValues().create()
+                .toJson(json));
+        System.out.println("wrote " + out);
+    }
+
+    /** The lower quartile, median and upper quartile (linear interpolation). */
+    static double[] quartiles(double[] values) {
+        double[] v = values.clone();
+        Arrays.sort(v);
+        return new double[] {quantile(v, 0.25), quantile(v, 0.5), quantile(v, 0.75)};
+    }
+
+    private static double quantile(double[] sorted, double p) {
+        double pos = p * (sorted.length - 1);
+        int lo = (int) Math.floor(pos);
+        int hi = (int) Math.ceil(pos);
+        return sorted[lo] + (sorted[hi] - sorted[lo]) * (pos - lo);
+    }
+}
