@@ -172,7 +172,11 @@ public final class TrainRun {
         TrainingHistory history;
         EvaluationResult mtl;
         int resumedEpochs = 0;
+        String usedMode;
+        Map<String, Object> usedSettings;
         try (MultiTaskModel model = builder(tasks, arch).weighting(weighting).build()) {
+            usedMode = model.settings().gradientMode().name().toLowerCase(Locale.ROOT);
+            usedSettings = model.settings().describe();
             Path checkpoints = o.out().resolve("checkpoints");
             MultiTaskTrainer trainer = model.trainer().checkpointDirectory(checkpoints).output(out, err);
             if (!stl.isEmpty()) {
@@ -220,8 +224,9 @@ public final class TrainRun {
         json.put("options", optionsMap());
         json.put("architecture", arch.name());
         json.put("weighting", weighting.name());
-        json.put("gradient_mode", o.gradientMode());
-        json.put("settings", settings().describe());
+        json.put("gradient_mode", usedMode); // what ran: none, parameters or representation
+        json.put("gradient_mode_option", o.gradientMode());
+        json.put("settings", usedSettings);
         json.put("seed", o.seed());
         json.put("provenance", RunProvenance.describe());
         json.put("tasks", taskTable(tasks, mtl, stl, mean));

@@ -59,6 +59,8 @@ class MtlCommandTest {
         Path results = dir.resolve("run/results.json");
         JsonObject json = JsonParser.parseString(Files.readString(results)).getAsJsonObject();
         assertEquals(42, json.get("seed").getAsLong());
+        assertEquals("none", json.get("gradient_mode").getAsString(), "the mode that ran is recorded");
+        assertEquals("auto", json.get("gradient_mode_option").getAsString());
         assertTrue(json.getAsJsonObject("provenance").get("djl_version").getAsString().startsWith("0.36"));
         assertTrue(json.getAsJsonObject("tasks").getAsJsonObject("s").getAsJsonObject("multi_task").has("mIoU"));
         assertTrue(json.getAsJsonObject("delta").has("delta_m_flat"));
