@@ -44,20 +44,6 @@ final class BenchmarkModels {
         }
     }
 
-    static GradientMode mode(String name) {
-        switch (name) {
-            case "auto":
-            case "none":
-                return GradientMode.NONE;
-            case "parameters":
-                return GradientMode.PARAMETERS;
-            case "representation":
-                return GradientMode.REPRESENTATION;
-            default:
-                throw new IllegalArgumentException("mode must be auto, parameters or representation, got " + name);
-        }
-    }
-
     static InMemoryMultiTaskDataset data(List<String> letters, int size, int samples) {
         return SyntheticScenes.render(letters, size, 42, 0, samples, Runtime.getRuntime().availableProcessors());
     }
@@ -65,7 +51,7 @@ final class BenchmarkModels {
     static MultiTaskModel model(String arch, String weighting, String mode, List<String> letters, int size,
             int batchSize, int steps, String device) {
         TrainingSettings settings = TrainingSettings.builder().epochs(1).batchSize(batchSize)
-                .maxBatchesPerEpoch(steps).learningRate(2e-3f).seed(42).gradientMode(mode(mode))
+                .maxBatchesPerEpoch(steps).learningRate(2e-3f).seed(42).gradientMode(GradientMode.fromFlag(mode))
                 .progressBar(false).verbose(false).build();
         return MultiTask.builder().input(3, size, size).encoder(Encoders.resNet(WIDTH))
                 .sharing(Architectures.byName(arch)).tasks(SyntheticScenes.tasks(letters))

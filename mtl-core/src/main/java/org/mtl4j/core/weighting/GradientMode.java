@@ -18,5 +18,28 @@ public enum GradientMode {
     /** Per-task gradients with respect to the shared parameters. */
     PARAMETERS,
     /** Per-task gradients with respect to the shared representation. */
-    REPRESENTATION
+    REPRESENTATION;
+
+    /**
+     * Parses the command-line spelling of a mode.
+     *
+     * @param flag {@code auto} (or {@code none}: {@link #NONE}, which lets {@code MultiTask.builder()} pick the
+     *     strategy's mode), {@code parameters} or {@code representation}
+     * @return the mode
+     * @throws IllegalArgumentException naming the flag and the choices
+     */
+    public static GradientMode fromFlag(String flag) {
+        switch (String.valueOf(flag)) {
+            case "auto":
+            case "none":
+                return NONE;
+            case "parameters":
+                return PARAMETERS;
+            case "representation":
+                return REPRESENTATION;
+            default:
+                throw new IllegalArgumentException("unknown gradient mode '" + flag
+                        + "'; available: auto, parameters, representation");
+        }
+    }
 }

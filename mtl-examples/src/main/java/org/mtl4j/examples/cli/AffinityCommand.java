@@ -2,9 +2,8 @@ package org.mtl4j.examples.cli;
 
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
-import org.mtl4j.architectures.Architectures;
-import org.mtl4j.examples.data.DataSources;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 /**
@@ -17,12 +16,11 @@ import picocli.CommandLine.Option;
                 + "each task receives.")
 public final class AffinityCommand implements Callable<Integer> {
 
-    @Option(names = "--data", defaultValue = "synthetic",
-            description = "Data set: " + DataSources.NAMES + " (default ${DEFAULT-VALUE}).")
-    String data;
+    @Mixin
+    RecipeOptions recipe = new RecipeOptions();
 
-    @Option(names = "--tasks", description = "Comma-separated tasks (default: the data set's default).")
-    String tasks;
+    @Mixin
+    GroupingRecipeOptions grouping = new GroupingRecipeOptions();
 
     @Option(names = "--groups", defaultValue = "3", description = "The most groups (networks); groups for 1 … N are "
             + "written (default ${DEFAULT-VALUE}).")
@@ -50,50 +48,19 @@ public final class AffinityCommand implements Callable<Integer> {
     @Option(names = "--out", defaultValue = "runs/affinity", description = "Output folder (default ${DEFAULT-VALUE}).")
     Path out;
 
-    @Option(names = "--arch", defaultValue = "hps",
-            description = "Architecture: " + Architectures.NAMES + " (default ${DEFAULT-VALUE}).")
-    String arch;
-
-    @Option(names = "--epochs", defaultValue = "6", description = "Epochs (default ${DEFAULT-VALUE}).")
-    int epochs;
-
-    @Option(names = "--width", defaultValue = "16", description = "Encoder width (default ${DEFAULT-VALUE}).")
-    int width;
-
-    @Option(names = "--size", defaultValue = "64", description = "Image size in pixels (default ${DEFAULT-VALUE}).")
-    int size;
-
-    @Option(names = "--train-samples", defaultValue = "800",
-            description = "Training samples (default ${DEFAULT-VALUE}).")
-    int trainSamples;
-
     @Option(names = "--val-samples", defaultValue = "200",
             description = "Validation samples (default ${DEFAULT-VALUE}).")
     int valSamples;
 
-    @Option(names = "--batch-size", defaultValue = "16", description = "Batch size (default ${DEFAULT-VALUE}).")
-    int batchSize;
-
-    @Option(names = "--lr", defaultValue = "0.002", description = "Adam learning rate (default ${DEFAULT-VALUE}).")
-    float learningRate;
-
-    @Option(names = "--seed", defaultValue = "42", description = "Seed of data, initialisation and order.")
-    long seed;
-
-    @Option(names = "--threads", defaultValue = "0", description = "Data loading threads (default: all processors).")
-    int threads;
-
-    @Option(names = "--torch-threads", defaultValue = "0", description = "PyTorch threads (default: the engine's).")
-    int torchThreads;
-
     @Override
     public Integer call() throws Exception {
-        GroupingData.torchThreads(torchThreads);
-        int th = threads > 0 ? threads : Runtime.getRuntime().availableProcessors();
+        GroupingData.torchThreads(grouping.torchThreads);
+        RecipeOptions r = recipe;
         // the test split is not used here; one sample keeps the loader's contract
-        new AffinityRun(new AffinityRun.Options(new GroupingData.Options(data, tasks, size, trainSamples, valSamples,
-                1, seed, th), groups, every, rate, singletonScore, out, affinity, arch, epochs, width, batchSize,
-                learningRate, reference), System.out, System.err).run();
+        new AffinityRun(new AffinityRun.Options(new GroupingData.Options(r.data, r.tasks, r.size, r.trainSamples,
+                valSamples, 1, grouping.seed, r.loadingThreads()), groups, every, rate, singletonScore, out, affinity,
+                grouping.arch, grouping.epochs, r.width, r.batchSize, r.learningRate, reference), System.out,
+                System.err).run();
         return 0;
     }
 }

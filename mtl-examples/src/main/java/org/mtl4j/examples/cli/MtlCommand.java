@@ -6,7 +6,6 @@ import java.nio.file.Path;
 import java.util.concurrent.Callable;
 import org.mtl4j.architectures.Architectures;
 import org.mtl4j.core.RunProvenance;
-import org.mtl4j.examples.data.DataSources;
 import org.mtl4j.losses.Weightings;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -98,13 +97,8 @@ public final class MtlCommand implements Runnable {
         @CommandLine.ParentCommand
         MtlCommand parent;
 
-        @Option(names = "--data", defaultValue = "synthetic",
-                description = "Data set: " + DataSources.NAMES + " (default ${DEFAULT-VALUE}).")
-        String data;
-
-        @Option(names = "--tasks", description = "Comma-separated tasks (default: the data set's default; "
-                + "synthetic: s,d,n,k,e from s,d,n,k,t,e,r,c).")
-        String tasks;
+        @CommandLine.Mixin
+        RecipeOptions recipe = new RecipeOptions();
 
         @Option(names = "--arch", defaultValue = "hps",
                 description = "Architecture: " + Architectures.NAMES + " (default ${DEFAULT-VALUE}).")
@@ -125,33 +119,12 @@ public final class MtlCommand implements Runnable {
         @Option(names = "--out", defaultValue = "runs/train", description = "Output folder (default ${DEFAULT-VALUE}).")
         Path out;
 
-        @Option(names = "--size", defaultValue = "64", description = "Image size in pixels (default ${DEFAULT-VALUE}).")
-        int size;
-
-        @Option(names = "--train-samples", defaultValue = "800",
-                description = "Training scenes (default ${DEFAULT-VALUE}).")
-        int trainSamples;
-
         @Option(names = "--val-samples", defaultValue = "200",
                 description = "Validation scenes (default ${DEFAULT-VALUE}).")
         int valSamples;
 
-        @Option(names = "--batch-size", defaultValue = "16", description = "Batch size (default ${DEFAULT-VALUE}).")
-        int batchSize;
-
-        @Option(names = "--lr", defaultValue = "0.002", description = "Adam learning rate (default ${DEFAULT-VALUE}).")
-        float learningRate;
-
-        @Option(names = "--width", defaultValue = "16",
-                description = "Encoder width; the features have twice as many channels (default ${DEFAULT-VALUE}).")
-        int width;
-
         @Option(names = "--seed", defaultValue = "42", description = "Seed of scenes, initialisation and order.")
         long seed;
-
-        @Option(names = "--threads", defaultValue = "0",
-                description = "Rendering threads (default: the number of processors).")
-        int threads;
 
         @Option(names = "--no-baselines", description = "Skip the single-task baselines (and Δm).")
         boolean noBaselines;
@@ -179,7 +152,7 @@ public final class MtlCommand implements Runnable {
         public Integer call() throws Exception {
             Path cache = baselineCache != null ? baselineCache
                     : Path.of(System.getProperty("user.home"), ".cache", "mtl4j", "baselines");
-            int th = threads > 0 ? threads : Runtime.getRuntime().availableProcessors();
+            int th = recipe.loadingThreads();
             if (resume != null) {
                 for (CommandLine.Model.OptionSpec matched : spec.commandLine().getParseResult().matchedOptions()) {
                     if (!RESUME_COMPATIBLE.contains(matched.longestName())) {
@@ -191,8 +164,9 @@ public final class MtlCommand implements Runnable {
                 TrainRun.resume(resume, th, cache, !noProgress, System.out, System.err).run();
                 return 0;
             }
-            TrainOptions o = new TrainOptions(data, tasks, arch, weighting, epochs, out, size, trainSamples,
-                    valSamples, batchSize, learningRate, width, seed, th, !noBaselines, cache, !noProgress,
+            RecipeOptions r = recipe;
+            TrainOptions o = new TrainOptions(r.data, r.tasks, arch, weighting, epochs, out, r.size, r.trainSamples,
+                    valSamples, r.batchSize, r.learningRate, r.width, seed, th, !noBaselines, cache, !noProgress,
                     gradientMode);
             new TrainRun(o, System.out, System.err).run();
             return 0;

@@ -2,9 +2,8 @@ package org.mtl4j.examples.cli;
 
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
-import org.mtl4j.architectures.Architectures;
-import org.mtl4j.examples.data.DataSources;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 /**
@@ -22,13 +21,11 @@ import picocli.CommandLine.Option;
                 + "torch thread (45 min wall on a shared, heavily loaded 2-core machine)."})
 public final class StudyCommand implements Callable<Integer> {
 
-    @Option(names = "--data", defaultValue = "synthetic",
-            description = "Data set: " + DataSources.NAMES + " (default ${DEFAULT-VALUE}).")
-    String data;
+    @Mixin
+    RecipeOptions recipe = new RecipeOptions();
 
-    @Option(names = "--tasks", description = "Comma-separated tasks (default: the data set's default; synthetic: "
-            + "s,d,n,k,e).")
-    String tasks;
+    @Mixin
+    GroupingRecipeOptions grouping = new GroupingRecipeOptions();
 
     @Option(names = "--approx", defaultValue = "none",
             description = "none (train all subsets fully), hoa (singles and pairs) or esa (early-stopped candidates); "
@@ -55,26 +52,6 @@ public final class StudyCommand implements Callable<Integer> {
             + "the chosen networks on: how well this study predicted the full-training choice.")
     Path reference;
 
-    @Option(names = "--arch", defaultValue = "hps",
-            description = "Architecture: " + Architectures.NAMES + " (default ${DEFAULT-VALUE}).")
-    String arch;
-
-    @Option(names = "--epochs", defaultValue = "6",
-            description = "Epochs of a full training (default ${DEFAULT-VALUE}).")
-    int epochs;
-
-    @Option(names = "--width", defaultValue = "16",
-            description = "Encoder width of a full network; half-size networks use width/√2 "
-                    + "(default ${DEFAULT-VALUE}).")
-    int width;
-
-    @Option(names = "--size", defaultValue = "64", description = "Image size in pixels (default ${DEFAULT-VALUE}).")
-    int size;
-
-    @Option(names = "--train-samples", defaultValue = "800",
-            description = "Training samples (default ${DEFAULT-VALUE}).")
-    int trainSamples;
-
     @Option(names = "--val-samples", defaultValue = "200",
             description = "Validation samples, for selection (default ${DEFAULT-VALUE}).")
     int valSamples;
@@ -82,22 +59,6 @@ public final class StudyCommand implements Callable<Integer> {
     @Option(names = "--test-samples", defaultValue = "200",
             description = "Test samples, for the report (default ${DEFAULT-VALUE}).")
     int testSamples;
-
-    @Option(names = "--batch-size", defaultValue = "16", description = "Batch size (default ${DEFAULT-VALUE}).")
-    int batchSize;
-
-    @Option(names = "--lr", defaultValue = "0.002", description = "Adam learning rate (default ${DEFAULT-VALUE}).")
-    float learningRate;
-
-    @Option(names = "--seed", defaultValue = "42", description = "Seed of data, initialisation and order.")
-    long seed;
-
-    @Option(names = "--threads", defaultValue = "0", description = "Data loading threads (default: all processors).")
-    int threads;
-
-    @Option(names = "--torch-threads", defaultValue = "0",
-            description = "PyTorch threads (default: the engine's; 1 is fastest on a busy machine).")
-    int torchThreads;
 
     @Option(names = "--no-progress", description = "Print one line per network instead of a progress bar.")
     boolean noProgress;
@@ -109,11 +70,12 @@ public final class StudyCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
-        GroupingData.torchThreads(torchThreads);
-        int th = threads > 0 ? threads : Runtime.getRuntime().availableProcessors();
-        new StudyRun(new StudyRun.Options(new GroupingData.Options(data, tasks, size, trainSamples, valSamples,
-                testSamples, seed, th), approx, fraction, budgets, out, candidates, arch, epochs, width, batchSize,
-                learningRate, !noProgress, reference, spark), System.out, System.err).run();
+        GroupingData.torchThreads(grouping.torchThreads);
+        RecipeOptions r = recipe;
+        new StudyRun(new StudyRun.Options(new GroupingData.Options(r.data, r.tasks, r.size, r.trainSamples,
+                valSamples, testSamples, grouping.seed, r.loadingThreads()), approx, fraction, budgets, out,
+                candidates, grouping.arch, grouping.epochs, r.width, r.batchSize, r.learningRate, !noProgress,
+                reference, spark), System.out, System.err).run();
         return 0;
     }
 }

@@ -2,9 +2,8 @@ package org.mtl4j.examples.cli;
 
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
-import org.mtl4j.architectures.Architectures;
-import org.mtl4j.examples.data.DataSources;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 /**
@@ -18,12 +17,11 @@ import picocli.CommandLine.Option;
                 + "quality over all targets is largest; prints the chosen source of every target.")
 public final class TaxonomyCommand implements Callable<Integer> {
 
-    @Option(names = "--data", defaultValue = "synthetic",
-            description = "Data set: " + DataSources.NAMES + " (default ${DEFAULT-VALUE}).")
-    String data;
+    @Mixin
+    RecipeOptions recipe = new RecipeOptions();
 
-    @Option(names = "--tasks", description = "Comma-separated tasks (default: the data set's default).")
-    String tasks;
+    @Mixin
+    GroupingRecipeOptions grouping = new GroupingRecipeOptions();
 
     @Option(names = "--budget", defaultValue = "2", description = "Supervision budget: the tasks that get labels, "
             + "weighted by --costs (default ${DEFAULT-VALUE}).")
@@ -43,14 +41,6 @@ public final class TaxonomyCommand implements Callable<Integer> {
     @Option(names = "--out", defaultValue = "runs/taxonomy", description = "Output folder (default ${DEFAULT-VALUE}).")
     Path out;
 
-    @Option(names = "--arch", defaultValue = "hps",
-            description = "Architecture: " + Architectures.NAMES + " (default ${DEFAULT-VALUE}).")
-    String arch;
-
-    @Option(names = "--epochs", defaultValue = "6", description = "Epochs of the source networks (default "
-            + "${DEFAULT-VALUE}).")
-    int epochs;
-
     @Option(names = "--readout-epochs", defaultValue = "6", description = "Epochs of readouts and from-scratch "
             + "networks (default ${DEFAULT-VALUE}).")
     int readoutEpochs;
@@ -59,43 +49,19 @@ public final class TaxonomyCommand implements Callable<Integer> {
             + "from-scratch networks (default ${DEFAULT-VALUE}).")
     int transferSamples;
 
-    @Option(names = "--width", defaultValue = "16", description = "Encoder width (default ${DEFAULT-VALUE}).")
-    int width;
-
-    @Option(names = "--size", defaultValue = "64", description = "Image size in pixels (default ${DEFAULT-VALUE}).")
-    int size;
-
-    @Option(names = "--train-samples", defaultValue = "800", description = "Training samples of the sources "
-            + "(default ${DEFAULT-VALUE}).")
-    int trainSamples;
-
     @Option(names = "--test-samples", defaultValue = "200", description = "Test samples the contenders are scored on "
             + "(default ${DEFAULT-VALUE}).")
     int testSamples;
 
-    @Option(names = "--batch-size", defaultValue = "16", description = "Batch size (default ${DEFAULT-VALUE}).")
-    int batchSize;
-
-    @Option(names = "--lr", defaultValue = "0.002", description = "Adam learning rate (default ${DEFAULT-VALUE}).")
-    float learningRate;
-
-    @Option(names = "--seed", defaultValue = "42", description = "Seed of data, initialisation and order.")
-    long seed;
-
-    @Option(names = "--threads", defaultValue = "0", description = "Data loading threads (default: all processors).")
-    int threads;
-
-    @Option(names = "--torch-threads", defaultValue = "0", description = "PyTorch threads (default: the engine's).")
-    int torchThreads;
-
     @Override
     public Integer call() throws Exception {
-        GroupingData.torchThreads(torchThreads);
-        int th = threads > 0 ? threads : Runtime.getRuntime().availableProcessors();
+        GroupingData.torchThreads(grouping.torchThreads);
+        RecipeOptions r = recipe;
         // the validation part is not used; the test part scores the contenders
-        new TaxonomyRun(new TaxonomyRun.Options(new GroupingData.Options(data, tasks, size, trainSamples, 1,
-                testSamples, seed, th), budget, maxOrder, transfers, costs, out, arch, epochs, readoutEpochs,
-                transferSamples, width, batchSize, learningRate), System.out, System.err).run();
+        new TaxonomyRun(new TaxonomyRun.Options(new GroupingData.Options(r.data, r.tasks, r.size, r.trainSamples, 1,
+                testSamples, grouping.seed, r.loadingThreads()), budget, maxOrder, transfers, costs, out,
+                grouping.arch, grouping.epochs, readoutEpochs, transferSamples, r.width, r.batchSize, r.learningRate),
+                System.out, System.err).run();
         return 0;
     }
 }

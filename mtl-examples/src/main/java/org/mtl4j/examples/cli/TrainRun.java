@@ -288,21 +288,8 @@ public final class TrainRun {
 
     private TrainingSettings settings() {
         return TrainingSettings.builder().epochs(o.epochs()).batchSize(o.batchSize()).learningRate(o.learningRate())
-                .seed(o.seed()).progressBar(o.progress()).gradientMode(gradientMode(o.gradientMode())).build();
-    }
-
-    static GradientMode gradientMode(String name) {
-        switch (name) {
-            case "auto":
-                return GradientMode.NONE; // the builder picks the strategy's mode
-            case "parameters":
-                return GradientMode.PARAMETERS;
-            case "representation":
-                return GradientMode.REPRESENTATION;
-            default:
-                throw new IllegalArgumentException("unknown gradient mode '" + name
-                        + "'; available: auto, parameters, representation");
-        }
+                .seed(o.seed()).progressBar(o.progress()).gradientMode(GradientMode.fromFlag(o.gradientMode()))
+                .build();
     }
 
     private MultiTask.Builder builder(List<Task> tasks, Architecture arch) {

@@ -76,7 +76,8 @@ public final class InProcessSweepExecutor implements SweepExecutor {
     public static SweepResult train(SweepSpec spec, DataSource.Splits data, List<Task> tasks) {
         long start = System.nanoTime();
         TrainingSettings settings = TrainingSettings.builder().epochs(spec.epochs()).batchSize(spec.batchSize())
-                .learningRate(spec.learningRate()).seed(spec.seed()).gradientMode(gradientMode(spec.gradientMode()))
+                .learningRate(spec.learningRate()).seed(spec.seed())
+                .gradientMode(GradientMode.fromFlag(spec.gradientMode()))
                 .progressBar(false).verbose(false).build();
         EncoderFactory encoder = data.inputShape().dimension() == 3 ? Encoders.resNet(spec.width())
                 : Encoders.mlp(8 * spec.width(), 4 * spec.width());
@@ -100,25 +101,5 @@ public final class InProcessSweepExecutor implements SweepExecutor {
             higher.put(t.name(), t.primaryMetric().higherIsBetter());
         }
         return new SweepResult(spec, usedMode, metrics, loss, primary, higher, (System.nanoTime() - start) / 1e9);
-    }
-
-    /**
-     * Parses a gradient mode flag.
-     *
-     * @param name auto, parameters or representation
-     * @return the mode ({@code NONE} for auto: the builder picks the strategy's mode)
-     */
-    public static GradientMode gradientMode(String name) {
-        switch (name) {
-            case "auto":
-                return GradientMode.NONE;
-            case "parameters":
-                return GradientMode.PARAMETERS;
-            case "representation":
-                return GradientMode.REPRESENTATION;
-            default:
-                throw new IllegalArgumentException("unknown gradient mode '" + name
-                        + "'; available: auto, parameters, representation");
-        }
     }
 }

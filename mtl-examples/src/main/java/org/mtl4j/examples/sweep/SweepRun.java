@@ -101,7 +101,7 @@ public final class SweepRun {
         for (String w : weightings) {
             Weightings.byName(w, taskCount);
         }
-        InProcessSweepExecutor.gradientMode(o.gradientMode());
+        org.mtl4j.core.weighting.GradientMode.fromFlag(o.gradientMode());
         List<SweepSpec> specs = new ArrayList<>();
         for (String a : archs) {
             for (String w : weightings) {
