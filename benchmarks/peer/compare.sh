@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # mtl4j vs PyTorch, side by side: the same hard-sharing network, losses and optimiser, same thread count.
 # Needs Debian's python3-torch (apt-get install python3-torch) and a built benchmarks jar
-# (mvn -B -ntp -DskipTests package). Usage: benchmarks/peer/compare.sh [threads=2] [steps=60]
+# (mvn -B -ntp -DskipTests package). Usage: benchmarks/peer/compare.sh [threads=2] [rounds=8] [block=10]
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 if ! /usr/bin/python3 -c 'import torch' 2>/dev/null; then

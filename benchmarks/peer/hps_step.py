@@ -14,6 +14,7 @@ Run with Debian's python3-torch: /usr/bin/python3 benchmarks/peer/hps_step.py --
 import argparse
 import json
 import statistics
+import sys
 import time
 
 import torch
@@ -74,6 +75,9 @@ def main():
     ap.add_argument("--width", type=int, default=16)
     ap.add_argument("--warmup", type=int, default=10)
     ap.add_argument("--steps", type=int, default=60)
+    ap.add_argument("--serve", action="store_true",
+                    help="after set-up and warm-up, read a step count per line from stdin, run that many steps and "
+                         "print their times as JSON (lets the caller interleave blocks with its own)")
     a = ap.parse_args()
     torch.set_num_threads(a.threads)
     torch.set_num_interop_threads(a.threads)
@@ -88,24 +92,31 @@ def main():
             labels.append(torch.randint(0, 6, (a.batch, a.size, a.size)))
         else:
             labels.append(torch.rand(a.batch, CHANNELS[t], a.size, a.size))
-    times = []
-    for i in range(a.warmup + a.steps):
+    def step():
         start = time.perf_counter()
         opt.zero_grad(set_to_none=False)
         preds = net(x)
         total = sum(loss_of(t, p, l) for t, p, l in zip(tasks, preds, labels))
         total.backward()
         opt.step()
-        elapsed = (time.perf_counter() - start) * 1000
-        if i >= a.warmup:
-            times.append(elapsed)
-    q = statistics.quantiles(times, n=4)
-    params = sum(p.numel() for p in net.parameters())
-    print(json.dumps({"peer": "pytorch", "torch_version": torch.__version__, "threads": a.threads,
-                      "batch": a.batch, "size": a.size, "tasks": a.tasks, "width": a.width,
-                      "parameters": params, "median_ms": statistics.median(times), "p25_ms": q[0],
-                      "p75_ms": q[2], "steps": a.steps}))
+        return (time.perf_counter() - start) * 1000
 
+    params = sum(p.numel() for p in net.parameters())
+    header = {"peer": "pytorch", "torch_version": torch.__version__, "threads": a.threads, "batch": a.batch,
+              "size": a.size, "tasks": a.tasks, "width": a.width, "parameters": params}
+    for _ in range(a.warmup):
+        step()
+    if a.serve:
+        print(json.dumps(dict(header, ready=True)), flush=True)
+        for line in sys.stdin:
+            line = line.strip()
+            if not line or line == "quit":
+                break
+            print(json.dumps({"times_ms": [step() for _ in range(int(line))]}), flush=True)
+        return
+    times = [step() for _ in range(a.steps)]
+    q = statistics.quantiles(times, n=4)
+    print(json.dumps(dict(header, median_ms=statistics.median(times), p25_ms=q[0], p75_ms=q[2], steps=a.steps)))
 
 if __name__ == "__main__":
     main()
