@@ -14,7 +14,8 @@ import picocli.CommandLine.Option;
         description = "Train a network per task (sources), a readout on every source's frozen encoder for every other "
                 + "task and each task from scratch on a small split (or read --transfers), normalise per target with "
                 + "the Analytic Hierarchy Process and choose the tasks to supervise under --budget so the summed "
-                + "quality over all targets is largest; prints the chosen source of every target.")
+                + "quality over all targets is largest; prints the chosen source of every target. Finished networks "
+                + "are kept in <out>/networks and reused when the command is run again (after a kill, say).")
 public final class TaxonomyCommand implements Callable<Integer> {
 
     @Mixin

@@ -96,7 +96,7 @@ public final class TaxonomyRun {
             TransferTrainer trainer = new TransferTrainer(data, arch, GroupingData.encoders(data.inputShape()))
                     .width(o.width()).epochs(o.epochs()).readoutEpochs(o.readoutEpochs())
                     .transferSamples(o.transferSamples()).batchSize(o.batchSize()).learningRate(o.learningRate())
-                    .seed(o.data().seed()).maxOrder(o.maxOrder())
+                    .seed(o.data().seed()).maxOrder(o.maxOrder()).directory(o.out().resolve("networks"))
                     .progress((label, done, total, s) -> err.printf(Locale.ROOT, "taxonomy %d/%d: %s (%.0f s)%n", done,
                             total, label, s));
             out.printf(Locale.ROOT, "transfer taxonomy (Zamir et al., CVPR 2018): %d networks — sources on %d "

@@ -13,15 +13,25 @@ import ai.djl.training.dataset.BatchSampler;
 import ai.djl.training.dataset.RandomAccessDataset;
 import ai.djl.training.dataset.SequenceSampler;
 import ai.djl.translate.TranslateException;
+import com.google.common.collect.ImmutableList;
+import com.google.common.collect.ImmutableMap;
+import com.google.common.hash.Hashing;
+import com.google.gson.Gson;
 import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
 import java.io.UncheckedIOException;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.function.IntFunction;
+import java.util.function.Supplier;
 import org.mtl4j.core.MultiTask;
 import org.mtl4j.core.MultiTaskModel;
+import org.mtl4j.core.checkpoint.CheckpointState;
 import org.mtl4j.core.data.TaskSubsetDataset;
 import org.mtl4j.core.model.Architecture;
 import org.mtl4j.core.model.EncoderFactory;
@@ -61,6 +71,8 @@ public final class TransferTrainer {
         void finished(String label, int done, int total, double seconds);
     }
 
+    private static final Gson GSON = new Gson();
+
     private final StudyData data;
     private final Architecture architecture;
     private final IntFunction<EncoderFactory> encoders;
@@ -73,6 +85,7 @@ public final class TransferTrainer {
     private long seed = 42;
     private int maxOrder = 1;
     private Progress progress = (l, d, t, s) -> { };
+    private Path directory;
 
     /**
      * Creates the trainer with the defaults: width 16, 6 epochs for sources, scratch networks and readouts, 200
@@ -177,6 +190,21 @@ public final class TransferTrainer {
     }
 
     /**
+     * Keeps every finished network in {@code dir} and reuses it on the next run with the same data and recipe: the
+     * per-sample test losses of every contender ({@code <target>-<sources>-<id>.json}) and the parameters of every
+     * source network ({@code source-<task>-<id>.ckpt}, which the readouts need). A run that was killed continues
+     * network by network; the id is a hash of the data description, the architecture, every setting and the
+     * contender, so a changed recipe never reuses a stale result.
+     *
+     * @param dir the folder (created when needed)
+     * @return this trainer
+     */
+    public TransferTrainer directory(Path dir) {
+        this.directory = checkNotNull(dir, "dir");
+        return this;
+    }
+
+    /**
      * The number of networks {@link #run()} trains: {@code K} sources, {@code K} scratch networks and
      * {@code K · Σ_{o=1..maxOrder} C(K−1, o)} readouts.
      *
@@ -207,21 +235,44 @@ public final class TransferTrainer {
         int[] done = {0};
         Map<String, MultiTaskModel> sources = new LinkedHashMap<>();
         try {
+            if (directory != null) {
+                Files.createDirectories(directory);
+            }
             for (int s = 0; s < k; s++) {
                 long t0 = System.nanoTime();
+                String name = names.get(s);
                 MultiTaskModel model = model(tasks.get(s), design, epochs);
-                sources.put(names.get(s), model);
-                model.trainer().fit(new TaskSubsetDataset(data.train(), k, s), null);
-                out.add(names.get(s), List.of(names.get(s)), perSample(model, s));
-                progress.finished("source " + names.get(s), ++done[0], total, (System.nanoTime() - t0) / 1e9);
+                sources.put(name, model);
+                Path ckpt = directory == null ? null : directory.resolve("source-" + safe(name) + "-"
+                        + id(name, List.of(name)) + ".ckpt");
+                double[] losses = stored(name, List.of(name));
+                boolean reused = ckpt != null && losses != null && Files.exists(ckpt);
+                if (reused) {
+                    model.load(ckpt);
+                } else {
+                    model.trainer().fit(new TaskSubsetDataset(data.train(), k, s), null);
+                    losses = perSample(model, s);
+                    if (ckpt != null) {
+                        model.save(ckpt, new CheckpointState(epochs, 0, ImmutableList.of(name), ImmutableList.of(),
+                                -1, 0, "equal", ImmutableMap.of(), ImmutableMap.of()));
+                        store(name, List.of(name), losses);
+                    }
+                }
+                out.add(name, List.of(name), losses);
+                progress.finished("source " + name + (reused ? " (from disk)" : ""), ++done[0], total,
+                        (System.nanoTime() - t0) / 1e9);
             }
             for (int t = 0; t < k; t++) {
                 long t0 = System.nanoTime();
-                try (MultiTaskModel model = model(tasks.get(t), design, readoutEpochs)) {
-                    model.trainer().fit(new TaskSubsetDataset(small, k, t), null);
-                    out.add(names.get(t), List.of(), perSample(model, t));
-                }
-                progress.finished(names.get(t) + " from scratch", ++done[0], total, (System.nanoTime() - t0) / 1e9);
+                int target = t;
+                boolean reused = contender(out, names.get(t), List.of(), () -> {
+                    try (MultiTaskModel model = model(tasks.get(target), design, readoutEpochs)) {
+                        model.trainer().fit(new TaskSubsetDataset(small, k, target), null);
+                        return perSample(model, target);
+                    }
+                });
+                progress.finished(names.get(t) + " from scratch" + (reused ? " (from disk)" : ""), ++done[0], total,
+                        (System.nanoTime() - t0) / 1e9);
             }
             for (int order = 1; order <= Math.min(maxOrder, k - 1); order++) {
                 for (int t = 0; t < k; t++) {
@@ -233,17 +284,22 @@ public final class TransferTrainer {
                             frozen.add(sources.get(names.get(s)).network());
                             src.add(names.get(s));
                         }
-                        EncoderFactory readoutEncoder = FrozenEncoder.factory(frozen,
-                                design.outputChannels() * set.size(), design.downsampling());
-                        try (MultiTaskModel model = model(tasks.get(t), readoutEncoder, readoutEpochs)) {
-                            model.trainer().fit(new TaskSubsetDataset(small, k, t), null);
-                            out.add(names.get(t), src, perSample(model, t));
-                        }
-                        progress.finished(names.get(t) + " from " + String.join("+", src), ++done[0], total,
-                                (System.nanoTime() - t0) / 1e9);
+                        int target = t;
+                        boolean reused = contender(out, names.get(t), src, () -> {
+                            EncoderFactory readoutEncoder = FrozenEncoder.factory(frozen,
+                                    design.outputChannels() * set.size(), design.downsampling());
+                            try (MultiTaskModel model = model(tasks.get(target), readoutEncoder, readoutEpochs)) {
+                                model.trainer().fit(new TaskSubsetDataset(small, k, target), null);
+                                return perSample(model, target);
+                            }
+                        });
+                        progress.finished(names.get(t) + " from " + String.join("+", src)
+                                + (reused ? " (from disk)" : ""), ++done[0], total, (System.nanoTime() - t0) / 1e9);
                     }
                 }
             }
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
         } finally {
             for (MultiTaskModel m : sources.values()) {
                 m.close();
@@ -251,6 +307,66 @@ public final class TransferTrainer {
         }
         return out.build();
     }
+
+    /** Adds one contender, from disk when a finished result is there; returns whether it was reused. */
+    private boolean contender(TransferResults.Builder out, String target, List<String> sources,
+            Supplier<double[]> train) throws IOException {
+        double[] losses = stored(target, sources);
+        boolean reused = losses != null;
+        if (!reused) {
+            losses = train.get();
+            store(target, sources, losses);
+        }
+        out.add(target, sources, losses);
+        return reused;
+    }
+
+    private String id(String target, List<String> sources) {
+        String canonical = String.join("|", "data=" + data.describe(), "arch=" + architecture.name(),
+                "width=" + width, "epochs=" + epochs, "readoutEpochs=" + readoutEpochs,
+                "transferSamples=" + transferSamples, "batch=" + batchSize, "lr=" + learningRate, "seed=" + seed,
+                "target=" + target, "sources=" + String.join("+", sources));
+        return Hashing.sha256().hashString(canonical, StandardCharsets.UTF_8).toString().substring(0, 16);
+    }
+
+    private Path resultFile(String target, List<String> sources) {
+        String label = sources.isEmpty() ? TransferResults.SCRATCH : String.join("+", sources);
+        return directory.resolve(safe(target) + "-" + safe(label) + "-" + id(target, sources) + ".json");
+    }
+
+    private static String safe(String s) {
+        return s.replaceAll("[^A-Za-z0-9_-]", "_");
+    }
+
+    /** The stored per-sample losses of a contender, or null when there are none (or they are unreadable). */
+    private double[] stored(String target, List<String> sources) {
+        if (directory == null) {
+            return null;
+        }
+        Path f = resultFile(target, sources);
+        if (!Files.exists(f)) {
+            return null;
+        }
+        try {
+            double[] losses = GSON.fromJson(Files.readString(f), StoredContender.class).losses();
+            return losses != null && losses.length == data.test().size() ? losses : null;
+        } catch (IOException | RuntimeException e) {
+            return null; // a torn or foreign file: train the contender again
+        }
+    }
+
+    private void store(String target, List<String> sources, double[] losses) throws IOException {
+        if (directory == null) {
+            return;
+        }
+        Path f = resultFile(target, sources);
+        Path tmp = f.resolveSibling(f.getFileName() + ".tmp");
+        Files.writeString(tmp, GSON.toJson(new StoredContender(target, sources, losses)), StandardCharsets.UTF_8);
+        Files.move(tmp, f, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+    }
+
+    /** What is kept on disk for one contender. */
+    private record StoredContender(String target, List<String> sources, double[] losses) {}
 
     private MultiTaskModel model(Task task, EncoderFactory encoder, int e) {
         TrainingSettings settings = TrainingSettings.builder().epochs(e).batchSize(batchSize)

@@ -97,4 +97,40 @@ class TransferTrainerTest {
         assertEquals(1, s.sources().size());
         assertEquals(3, s.transfer().size());
     }
+
+    @Test
+    void aKilledTaxonomyContinuesNetworkByNetworkWithTheSameResults(@org.junit.jupiter.api.io.TempDir
+            java.nio.file.Path dir) throws Exception {
+        InMemoryMultiTaskDataset train = TestData.dataset(24, 6, 1, 0);
+        InMemoryMultiTaskDataset test = TestData.dataset(10, 6, 2, 0);
+        StudyData data = StudyData.of(TestData.tasks(), train, test, test, new Shape(3, 6, 6), "test data");
+        List<String> progress = new ArrayList<>();
+        java.util.function.Supplier<TransferTrainer> trainer = () -> new TransferTrainer(data,
+                FactoryHardSharing.architecture(), FactoryHardSharing::convEncoder).width(4).epochs(2)
+                .readoutEpochs(2).transferSamples(8).batchSize(8).maxOrder(1).directory(dir)
+                .progress((label, done, total, s) -> progress.add(label));
+        TransferResults first = trainer.get().run();
+        assertEquals(3 + 3 + 6, progress.size());
+        assertTrue(progress.stream().noneMatch(l -> l.endsWith("(from disk)")), progress.toString());
+
+        progress.clear();
+        TransferResults again = trainer.get().run();
+        assertTrue(progress.stream().allMatch(l -> l.endsWith("(from disk)")), progress.toString());
+        assertEquals(first.toCsv(), again.toCsv(), "everything reused, identical results");
+
+        // as after a kill: one readout and one source checkpoint are missing
+        try (java.util.stream.Stream<java.nio.file.Path> files = java.nio.file.Files.list(dir)) {
+            for (java.nio.file.Path f : files.toList()) {
+                String n = f.getFileName().toString();
+                if (n.startsWith("nrm-reg-") || n.startsWith("source-seg-") && n.endsWith(".ckpt")) {
+                    java.nio.file.Files.delete(f);
+                }
+            }
+        }
+        progress.clear();
+        TransferResults resumed = trainer.get().run();
+        List<String> trained = progress.stream().filter(l -> !l.endsWith("(from disk)")).toList();
+        assertEquals(List.of("source seg", "nrm from reg"), trained, progress.toString());
+        assertEquals(first.toCsv(), resumed.toCsv(), "retrained networks give the same losses (same seeds)");
+    }
 }
