@@ -14,6 +14,13 @@ import org.mtl4j.core.evaluation.EvaluationResult;
  * @param validation the validation results, if evaluated
  * @param skippedBatches batches skipped for non-finite losses
  * @param seconds wall time of the epoch, validation included
+ * @param validationSeconds the part of it spent on validation (0 when none ran)
  */
 public record EpochRecord(int epoch, ImmutableMap<String, Double> trainLoss, ImmutableMap<String, Double> meanWeights,
-        Optional<EvaluationResult> validation, int skippedBatches, double seconds) {}
+        Optional<EvaluationResult> validation, int skippedBatches, double seconds, double validationSeconds) {
+
+    /** @return the wall time of the training steps alone */
+    public double trainingSeconds() {
+        return seconds - validationSeconds;
+    }
+}

@@ -315,6 +315,7 @@ public final class MultiTaskTrainer {
         lossHistory.add(means.build());
         weighting.onEpochEnd(context(epoch));
         Optional<EvaluationResult> val = Optional.empty();
+        long validationStart = System.nanoTime();
         if (validation != null) {
             EvaluationResult result = Evaluator.evaluate(block.network(), tasks, validation, settings.batchSize(),
                     trainer.getManager());
@@ -326,8 +327,11 @@ public final class MultiTaskTrainer {
                 bestEpoch = epoch;
             }
         }
-        double seconds = (System.nanoTime() - startNanos) / 1e9;
-        EpochRecord record = new EpochRecord(epoch, trainLoss.build(), meanWeights.build(), val, skipped, seconds);
+        long end = System.nanoTime();
+        double seconds = (end - startNanos) / 1e9;
+        double validationSeconds = validation == null ? 0 : (end - validationStart) / 1e9;
+        EpochRecord record = new EpochRecord(epoch, trainLoss.build(), meanWeights.build(), val, skipped, seconds,
+                validationSeconds);
         if (settings.verbose()) {
             out.println(describe(record));
         }
@@ -335,8 +339,9 @@ public final class MultiTaskTrainer {
     }
 
     private String describe(EpochRecord r) {
-        StringBuilder sb = new StringBuilder(String.format(Locale.ROOT, "epoch %d/%d (%.1fs) train loss:",
-                r.epoch() + 1, settings.epochs(), r.seconds()));
+        StringBuilder sb = new StringBuilder(String.format(Locale.ROOT, "epoch %d/%d (%.1fs%s) train loss:",
+                r.epoch() + 1, settings.epochs(), r.seconds(), r.validation().isPresent()
+                        ? String.format(Locale.ROOT, ", validation %.1fs", r.validationSeconds()) : ""));
         for (Map.Entry<String, Double> e : r.trainLoss().entrySet()) {
             sb.append(String.format(Locale.ROOT, " %s %.4f", e.getKey(), e.getValue()));
         }

@@ -259,7 +259,7 @@ public final class TrainRun {
                 loss.put(state.taskNames().get(t), state.lossHistory().get(e).get(t));
             }
             all.add(new EpochRecord(e, loss.build(), com.google.common.collect.ImmutableMap.of(),
-                    java.util.Optional.empty(), 0, Double.NaN));
+                    java.util.Optional.empty(), 0, Double.NaN, Double.NaN));
         }
         all.addAll(tail.epochs());
         return new TrainingHistory(all.build(), tail.bestEpoch(), tail.bestScore());
@@ -399,6 +399,7 @@ public final class TrainRun {
             });
             row.put("skipped_batches", e.skippedBatches());
             row.put("seconds", e.seconds());
+            row.put("validation_seconds", e.validationSeconds());
             list.add(row);
         }
         return list;
