@@ -50,6 +50,11 @@ class MtlSweepTest {
         CliCapture bad = CliCapture.run("sweep", "--weightings", "equal,nope", "--out", dir.resolve("x").toString());
         assertEquals(2, bad.status, bad.both());
         assertTrue(bad.err().contains("nope"), bad.err());
+
+        // without the mtl-spark module on the class path, --spark says where to get it
+        CliCapture noSpark = CliCapture.run("sweep", "--spark", "local[2]", "--out", dir.resolve("y").toString());
+        assertEquals(2, noSpark.status, noSpark.both());
+        assertTrue(noSpark.err().contains("mtl-spark/bin/mtl-spark"), noSpark.err());
     }
 
     private static String withoutSeconds(String line) {
