@@ -105,8 +105,8 @@ public final class CheckpointableOptimizer extends Optimizer {
      * @return the state
      */
     public OptimizerState export() {
-        ImmutableMap.Builder<String, ImmutableList<float[]>> b = ImmutableMap.builder();
-        java.util.Set<String> done = new java.util.HashSet<>();
+        // sorted by name, so that the same state always gives the same checkpoint bytes
+        java.util.SortedMap<String, ImmutableList<float[]>> sorted = new java.util.TreeMap<>(pending);
         for (Map.Entry<String, NDArray[]> e : moments.entrySet()) {
             String name = namesById.get(e.getKey());
             if (name == null || e.getValue().length == 0) {
@@ -116,15 +116,9 @@ public final class CheckpointableOptimizer extends Optimizer {
             for (NDArray a : e.getValue()) {
                 arrays.add(a.toFloatArray());
             }
-            b.put(name, arrays.build());
-            done.add(name);
+            sorted.put(name, arrays.build());
         }
-        for (Map.Entry<String, ImmutableList<float[]>> e : pending.entrySet()) {
-            if (!done.contains(e.getKey())) {
-                b.put(e.getKey(), e.getValue());
-            }
-        }
-        return new OptimizerState(name(), b.buildKeepingLast());
+        return new OptimizerState(name(), ImmutableMap.copyOf(sorted));
     }
 
     /** @return the optimiser's name as written into checkpoints: adam, adamw or sgd */

@@ -74,6 +74,20 @@ class TrainingLoopTest {
     }
 
     @Test
+    void sameSeedGivesByteIdenticalCheckpoints(@TempDir Path dir) throws IOException {
+        InMemoryMultiTaskDataset train = TestData.dataset(16, 8, 1, 0.2);
+        for (String run : List.of("a", "b")) {
+            try (MultiTaskModel m = builder(5, 2).build()) {
+                m.trainer().output(QUIET, QUIET).checkpointDirectory(dir.resolve(run)).fit(train, null);
+            }
+        }
+        byte[] a = Files.readAllBytes(dir.resolve("a").resolve(MultiTaskTrainer.LAST_CHECKPOINT));
+        byte[] b = Files.readAllBytes(dir.resolve("b").resolve(MultiTaskTrainer.LAST_CHECKPOINT));
+        assertTrue(a.length > 1000, "a checkpoint with parameters and optimiser moments");
+        assertArrayEquals(a, b, "same seed, same checkpoint bytes (parameters, moments, header)");
+    }
+
+    @Test
     void learnsAndReportsValidationMetrics() {
         InMemoryMultiTaskDataset train = TestData.dataset(64, 8, 1, 0);
         InMemoryMultiTaskDataset val = TestData.dataset(16, 8, 2, 0);
