@@ -56,6 +56,9 @@ public final class MtlCommand implements Runnable {
         setIfAbsent("org.slf4j.simpleLogger.defaultLogLevel", "warn");
         setIfAbsent("org.slf4j.simpleLogger.log.ai.djl.util.cuda.CudaUtils", "error");
         setIfAbsent("java.awt.headless", "true");
+        // with --spark: Spark's start-up warnings about the host name and Hadoop's native library are noise here
+        setIfAbsent("org.slf4j.simpleLogger.log.org.apache.spark.util.Utils", "error");
+        setIfAbsent("org.slf4j.simpleLogger.log.org.apache.hadoop.util.NativeCodeLoader", "error");
         MtlCommand root = new MtlCommand();
         CommandLine cl = new CommandLine(root);
         cl.setOut(new PrintWriter(out, true));

@@ -154,8 +154,8 @@ public final class SweepRun {
                 pending.add(s);
             }
         }
-        out.printf(Locale.ROOT, "sweep: %d runs (%d finished earlier, kept in %s), %d to train%n", specs.size(),
-                results.size(), runs, pending.size());
+        out.printf(Locale.ROOT, "sweep: %d run%s (%d finished earlier, kept in %s), %d to train%n", specs.size(),
+                specs.size() == 1 ? "" : "s", results.size(), runs, pending.size());
         int[] done = {0};
         executor.executeAll(pending, r -> {
             checkArgument(pending.contains(r.spec()) && !results.containsKey(r.spec()),
