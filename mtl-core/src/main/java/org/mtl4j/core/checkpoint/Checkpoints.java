@@ -117,8 +117,8 @@ public final class Checkpoints {
      */
     public static CheckpointState readState(Path file) throws IOException {
         try (DataInputStream in = open(file)) {
-            JsonObject header = readHeader(file, in);
-            return toState(header, readOptimizerState(file, in, header));
+            Header header = readHeader(file, in);
+            return toState(header.json(), readOptimizerState(file, in, header));
         } catch (IOException | RuntimeException e) {
             throw corrupt(file, e);
         }
@@ -144,16 +144,16 @@ public final class Checkpoints {
      */
     public static CheckpointState load(Path file, Block block, NDManager manager) throws IOException {
         try (DataInputStream in = open(file)) {
-            JsonObject header = readHeader(file, in);
+            Header header = readHeader(file, in);
             OptimizerState optimizer = readOptimizerState(file, in, header);
-            checkShapes(file, header.getAsJsonObject("parameter_shapes"), block);
+            checkShapes(file, header.json().getAsJsonObject("parameter_shapes"), block);
             try {
                 block.loadParameters(manager, in);
             } catch (MalformedModelException | EOFException e) {
                 throw new IOException("checkpoint " + file + " is truncated or corrupt: "
                         + (e.getMessage() == null ? "the parameters end early" : e.getMessage()), e);
             }
-            return toState(header, optimizer);
+            return toState(header.json(), optimizer);
         } catch (IOException | RuntimeException e) {
             throw corrupt(file, e);
         }
@@ -173,9 +173,9 @@ public final class Checkpoints {
         }
     }
 
-    private static OptimizerState readOptimizerState(Path file, DataInputStream in, JsonObject header)
+    private static OptimizerState readOptimizerState(Path file, DataInputStream in, Header header)
             throws IOException {
-        if (header.has("format_read") && header.get("format_read").getAsInt() < 2) {
+        if (header.format() < 2) {
             return OptimizerState.NONE;
         }
         try {
@@ -206,7 +206,7 @@ public final class Checkpoints {
                 }
                 moments.put(name, list.build());
             }
-            JsonElement kind = header.get("optimizer");
+            JsonElement kind = header.json().get("optimizer");
             return new OptimizerState(kind == null || kind.isJsonNull() ? "" : kind.getAsString(), moments.build());
         } catch (EOFException e) {
             throw new IOException("checkpoint " + file + " is truncated (in the optimizer state)", e);
@@ -222,7 +222,10 @@ public final class Checkpoints {
         }
     }
 
-    private static JsonObject readHeader(Path file, DataInputStream in) throws IOException {
+    /** A checkpoint's format number and JSON header. */
+    private record Header(int format, JsonObject json) {}
+
+    private static Header readHeader(Path file, DataInputStream in) throws IOException {
         try {
             byte[] magic = new byte[MAGIC.length];
             in.readFully(magic);
@@ -240,9 +243,8 @@ public final class Checkpoints {
             }
             byte[] json = new byte[len];
             in.readFully(json);
-            JsonObject header = JsonParser.parseString(new String(json, StandardCharsets.UTF_8)).getAsJsonObject();
-            header.addProperty("format_read", format);
-            return header;
+            return new Header(format, JsonParser.parseString(new String(json, StandardCharsets.UTF_8))
+                    .getAsJsonObject());
         } catch (EOFException e) {
             throw new IOException("checkpoint " + file + " is truncated", e);
         } catch (RuntimeException e) {
