@@ -3,7 +3,6 @@ package org.mtl4j.architectures;
 import static com.google.common.base.Preconditions.checkArgument;
 import static com.google.common.base.Preconditions.checkState;
 
-import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.DataType;
@@ -133,13 +132,7 @@ public final class CrossStitchBlock extends MultiTaskBlock {
     @Override
     public NDList decode(ParameterStore ps, NDList representation, NDList inputs, boolean training,
             PairList<String, Object> params) {
-        NDList out = new NDList(tasks.size());
-        for (int k = 0; k < tasks.size(); k++) {
-            NDArray y = heads.get(k).forward(ps, new NDList(representation.get(k)), training, params)
-                    .singletonOrThrow();
-            out.add(Layers.toInputResolution(tasks.get(k), y, inputs.head()));
-        }
-        return out;
+        return Layers.perTaskHeads(ps, heads, tasks, representation, inputs.head(), training, params);
     }
 
     /** Returns the trainable parameters of all columns and all cross-stitch units. */

@@ -1,6 +1,7 @@
 package org.mtl4j.architectures;
 
 import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.nn.Block;
 import ai.djl.nn.Parameter;
@@ -8,7 +9,9 @@ import ai.djl.nn.SequentialBlock;
 import ai.djl.nn.convolutional.Conv2d;
 import ai.djl.nn.core.Linear;
 import ai.djl.nn.norm.BatchNorm;
+import ai.djl.training.ParameterStore;
 import ai.djl.util.Pair;
+import ai.djl.util.PairList;
 import java.util.List;
 import org.mtl4j.core.task.OutputKind;
 import org.mtl4j.core.task.Task;
@@ -68,6 +71,29 @@ final class Layers {
         }
         Shape in = input.getShape();
         return TaskHeads.upsample(y, in.get(2), in.get(3));
+    }
+
+    /**
+     * Applies each task's head to that task's own features and brings the prediction to the input resolution:
+     * {@code y_k = head_k(z_k)}, the decoder of every architecture with one representation per task.
+     *
+     * @param ps the parameter store
+     * @param heads the heads, in task order
+     * @param tasks the tasks
+     * @param features {@code z_k} per task, in task order
+     * @param input the input batch
+     * @param training whether training
+     * @param params extra parameters
+     * @return the predictions, in task order
+     */
+    static NDList perTaskHeads(ParameterStore ps, List<Block> heads, List<Task> tasks, NDList features,
+            NDArray input, boolean training, PairList<String, Object> params) {
+        NDList out = new NDList(tasks.size());
+        for (int k = 0; k < tasks.size(); k++) {
+            NDArray y = heads.get(k).forward(ps, new NDList(features.get(k)), training, params).singletonOrThrow();
+            out.add(toInputResolution(tasks.get(k), y, input));
+        }
+        return out;
     }
 
     /**

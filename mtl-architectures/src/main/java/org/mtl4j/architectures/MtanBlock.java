@@ -154,12 +154,7 @@ public final class MtanBlock extends MultiTaskBlock {
     public NDList decode(ParameterStore ps, NDList representation, NDList inputs, boolean training,
             PairList<String, Object> params) {
         NDList attended = attend(ps, representation, training, params, null);
-        NDList out = new NDList(tasks.size());
-        for (int k = 0; k < tasks.size(); k++) {
-            NDArray y = heads.get(k).forward(ps, new NDList(attended.get(k)), training, params).singletonOrThrow();
-            out.add(Layers.toInputResolution(tasks.get(k), y, inputs.head()));
-        }
-        return out;
+        return Layers.perTaskHeads(ps, heads, tasks, attended, inputs.head(), training, params);
     }
 
     private NDList attend(ParameterStore ps, NDList representation, boolean training, PairList<String, Object> params,

@@ -85,13 +85,7 @@ public final class SoftSharingBlock extends MultiTaskBlock {
     @Override
     public NDList decode(ParameterStore ps, NDList representation, NDList inputs, boolean training,
             PairList<String, Object> params) {
-        NDList out = new NDList(tasks.size());
-        for (int k = 0; k < tasks.size(); k++) {
-            NDArray y = heads.get(k).forward(ps, new NDList(representation.get(k)), training, params)
-                    .singletonOrThrow();
-            out.add(Layers.toInputResolution(tasks.get(k), y, inputs.head()));
-        }
-        return out;
+        return Layers.perTaskHeads(ps, heads, tasks, representation, inputs.head(), training, params);
     }
 
     /** Returns the trainable parameters of all columns, column by column. */
