@@ -32,6 +32,18 @@ public final class Encoders {
     private Encoders() {}
 
     /**
+     * The design the {@code mtl} programs use for an input: {@link #resNet(int) resNet(width)} for images
+     * {@code (C, H, W)}, {@link #mlp(int...) mlp(8·width, 4·width)} for vectors.
+     *
+     * @param input one input's shape, without the batch axis
+     * @param width the encoder width
+     * @return the encoder design
+     */
+    public static EncoderFactory forInput(Shape input, int width) {
+        return input.dimension() == 3 ? resNet(width) : mlp(8 * width, 4 * width);
+    }
+
+    /**
      * The small ResNet-style image encoder.
      *
      * @param width the stem width {@code w}; the output has {@code 2w} channels

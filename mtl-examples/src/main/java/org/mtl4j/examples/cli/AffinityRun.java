@@ -18,6 +18,7 @@ import org.mtl4j.grouping.affinity.AffinityGrouping;
 import org.mtl4j.grouping.affinity.AffinityMatrix;
 import org.mtl4j.grouping.affinity.LookaheadAffinity;
 import org.mtl4j.grouping.study.StudyData;
+import org.mtl4j.grouping.TextFiles;
 
 /**
  * What {@code mtl affinity} does: train one network on all tasks while measuring lookahead inter-task affinity (TAG,
@@ -140,9 +141,9 @@ public final class AffinityRun {
             }
         }
         Path matrixFile = o.out().resolve("affinity.csv");
-        TrainRun.writeAtomically(matrixFile, m.toCsv());
+        TextFiles.writeAtomically(matrixFile, m.toCsv());
         Path groupsFile = o.out().resolve("groups.csv");
-        TrainRun.writeAtomically(groupsFile, csv.toString());
+        TextFiles.writeAtomically(groupsFile, csv.toString());
         Path png = o.out().resolve("affinity.png");
         double[][] scaled = new double[m.tasks().size()][m.tasks().size()];
         for (int i = 0; i < scaled.length; i++) {

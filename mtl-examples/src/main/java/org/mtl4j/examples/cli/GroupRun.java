@@ -20,6 +20,7 @@ import org.mtl4j.grouping.BudgetSweep;
 import org.mtl4j.grouping.Groupings;
 import org.mtl4j.grouping.MeasuredLosses;
 import org.mtl4j.grouping.SelectionMethod;
+import org.mtl4j.grouping.TextFiles;
 
 /**
  * What {@code mtl group} does: read a table of measured losses, choose the optimal set of networks for every budget
@@ -61,7 +62,7 @@ public final class GroupRun {
             if (abs.getParent() != null) {
                 Files.createDirectories(abs.getParent());
             }
-            TrainRun.writeAtomically(abs, BudgetSweep.toCsv(rows));
+            TextFiles.writeAtomically(abs, BudgetSweep.toCsv(rows));
             String name = abs.getFileName().toString();
             Path png = abs.resolveSibling((name.endsWith(".csv") ? name.substring(0, name.length() - 4) : name)
                     + ".png");

@@ -58,8 +58,7 @@ public final class GroupingData {
         checkArgument(o.threads() > 0, "--threads must be positive, got %s", o.threads());
         checkArgument(o.size() >= 8, "--size must be at least 8 pixels, got %s", o.size());
         DataSource source = DataSources.byName(o.data());
-        ImmutableList<String> letters = o.tasks() == null || o.tasks().isBlank() ? source.defaultTasks()
-                : TrainRun.parseTasks(o.tasks());
+        ImmutableList<String> letters = DataSources.tasks(source, o.tasks());
         ImmutableList<Task> tasks = letters.stream().map(source::task).collect(ImmutableList.toImmutableList());
         long t0 = System.nanoTime();
         DataSource.Splits splits = source.load(letters, new DataSource.Options(o.size(), o.trainSamples(),
@@ -91,7 +90,7 @@ public final class GroupingData {
      * @return width → encoder
      */
     public static IntFunction<EncoderFactory> encoders(Shape input) {
-        return input.dimension() == 3 ? Encoders::resNet : w -> Encoders.mlp(8 * w, 4 * w);
+        return w -> Encoders.forInput(input, w);
     }
 
     /**

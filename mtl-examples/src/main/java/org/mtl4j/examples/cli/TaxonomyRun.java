@@ -18,6 +18,7 @@ import org.mtl4j.grouping.taxonomy.TaxonomySelection;
 import org.mtl4j.grouping.taxonomy.TransferResults;
 import org.mtl4j.grouping.taxonomy.TransferTrainer;
 import org.mtl4j.grouping.study.StudyData;
+import org.mtl4j.grouping.TextFiles;
 
 /**
  * What {@code mtl taxonomy} does: train the sources, the readouts on their frozen encoders and the from-scratch
@@ -107,7 +108,7 @@ public final class TaxonomyRun {
             results = trainer.run();
             out.printf(Locale.ROOT, "trained in %.1f min%n", (System.nanoTime() - t0) / 6e10);
             Path transfers = o.out().resolve("transfers.csv");
-            TrainRun.writeAtomically(transfers, results.toCsv());
+            TextFiles.writeAtomically(transfers, results.toCsv());
             out.println("wrote " + transfers);
         }
         Map<String, Double> costs = parseCosts(o.costs());
@@ -147,7 +148,7 @@ public final class TaxonomyRun {
             }
         }
         Path selection = o.out().resolve("selection.txt");
-        TrainRun.writeAtomically(selection, report.toString().strip() + "\n");
+        TextFiles.writeAtomically(selection, report.toString().strip() + "\n");
         out.println("wrote " + selection + ", " + o.out().resolve("quality.csv") + " and "
                 + o.out().resolve("quality.png"));
         return new Result(results, selections);
@@ -172,7 +173,7 @@ public final class TaxonomyRun {
             }
             csv.append('\n');
         }
-        TrainRun.writeAtomically(o.out().resolve("quality.csv"), csv.toString());
+        TextFiles.writeAtomically(o.out().resolve("quality.csv"), csv.toString());
         GroupingPlots.heatMap("First-order transfer quality (AHP)", "target", "source", p.targets(), cols, v, "0.00",
                 o.out().resolve("quality.png"));
     }

@@ -13,7 +13,6 @@ import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
@@ -43,6 +42,7 @@ import org.mtl4j.core.training.TrainingSettings;
 import org.mtl4j.core.weighting.GradientMode;
 import org.mtl4j.core.weighting.LossWeighting;
 import org.mtl4j.losses.Weightings;
+import org.mtl4j.grouping.TextFiles;
 
 /**
  * What {@code mtl train} does: render the data, train the multi-task network, train (or reuse cached) single-task
@@ -134,8 +134,7 @@ public final class TrainRun {
         checkArgument(o.epochs() > 0, "--epochs must be positive, got %s", o.epochs());
         checkArgument(o.threads() > 0, "--threads must be positive, got %s", o.threads());
         DataSource source = DataSources.byName(o.data());
-        ImmutableList<String> letters = o.tasks() == null || o.tasks().isBlank() ? source.defaultTasks()
-                : parseTasks(o.tasks());
+        ImmutableList<String> letters = DataSources.tasks(source, o.tasks());
         ImmutableList<Task> tasks = letters.stream().map(source::task).collect(ImmutableList.toImmutableList());
         Architecture arch = architecture(o.arch());
         LossWeighting weighting = weighting(o.weighting(), tasks.size());
@@ -144,7 +143,7 @@ public final class TrainRun {
             Map<String, Object> run = optionsMap();
             run.put("gradient_mode", o.gradientMode());
             run.put("baselines", o.baselines());
-            writeAtomically(o.out().resolve(RUN_FILE), GSON.toJson(run));
+            TextFiles.writeAtomically(o.out().resolve(RUN_FILE), GSON.toJson(run));
         }
 
         long t0 = System.nanoTime();
@@ -243,7 +242,7 @@ public final class TrainRun {
         timings.put("multi_task_seconds", mtlSeconds);
         timings.put("single_task_seconds", stlSeconds);
         json.put("timings", timings);
-        writeAtomically(results, GSON.toJson(json));
+        TextFiles.writeAtomically(results, GSON.toJson(json));
         Plots.lossCurves(history, o.out().resolve("loss_curves.png"));
         out.println("wrote " + results + " and " + o.out().resolve("loss_curves.png"));
         return new Result(mtl, stl, mean, deltaP, flat, dmtl, results);
@@ -266,16 +265,7 @@ public final class TrainRun {
     }
 
     private EncoderFactory encoder() {
-        return inputShape.dimension() == 3 ? Encoders.resNet(o.width()) : Encoders.mlp(8 * o.width(), 4 * o.width());
-    }
-
-    static ImmutableList<String> parseTasks(String spec) {
-        java.util.Set<String> seen = new java.util.LinkedHashSet<>();
-        for (String s : com.google.common.base.Splitter.on(',').trimResults().omitEmptyStrings().split(spec)) {
-            checkArgument(seen.add(s), "task '%s' is listed twice", s);
-        }
-        checkArgument(!seen.isEmpty(), "no tasks given in --tasks '%s'", spec);
-        return ImmutableList.copyOf(seen);
+        return Encoders.forInput(inputShape, o.width());
     }
 
     static Architecture architecture(String name) {
@@ -330,7 +320,7 @@ public final class TrainRun {
             metrics = new LinkedHashMap<>(h.last().validation().orElseThrow().task(task.name()).metrics());
         }
         Files.createDirectories(o.baselineCache());
-        writeAtomically(file, GSON.toJson(metrics));
+        TextFiles.writeAtomically(file, GSON.toJson(metrics));
         return metrics;
     }
 
@@ -420,11 +410,5 @@ public final class TrainRun {
         m.put("width", o.width());
         m.put("seed", o.seed());
         return m;
-    }
-
-    static void writeAtomically(Path file, String text) throws IOException {
-        Path tmp = file.resolveSibling(file.getFileName() + ".tmp");
-        Files.writeString(tmp, text, StandardCharsets.UTF_8);
-        Files.move(tmp, file, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
     }
 }

@@ -29,6 +29,27 @@ public final class DataSources {
     private DataSources() {}
 
     /**
+     * The tasks a command trains on a source: the source's default when {@code spec} is null or blank, else the
+     * comma-separated names in {@code spec}, each at most once.
+     *
+     * @param source the data source
+     * @param spec the {@code --tasks} value, or null
+     * @return the task names, in order
+     * @throws IllegalArgumentException naming a task listed twice, or when {@code spec} names none
+     */
+    public static ImmutableList<String> tasks(DataSource source, String spec) {
+        if (spec == null || spec.isBlank()) {
+            return source.defaultTasks();
+        }
+        java.util.Set<String> seen = new java.util.LinkedHashSet<>();
+        for (String s : com.google.common.base.Splitter.on(',').trimResults().omitEmptyStrings().split(spec)) {
+            checkArgument(seen.add(s), "task '%s' is listed twice", s);
+        }
+        checkArgument(!seen.isEmpty(), "no tasks given in --tasks '%s'", spec);
+        return ImmutableList.copyOf(seen);
+    }
+
+    /**
      * Returns a data source by its specification.
      *
      * @param spec the specification

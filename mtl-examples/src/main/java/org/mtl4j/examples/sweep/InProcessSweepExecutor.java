@@ -3,7 +3,6 @@ package org.mtl4j.examples.sweep;
 import static com.google.common.base.Preconditions.checkArgument;
 import static com.google.common.base.Preconditions.checkNotNull;
 
-import com.google.common.base.Splitter;
 import com.google.common.collect.ImmutableList;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -51,8 +50,7 @@ public final class InProcessSweepExecutor implements SweepExecutor {
         checkNotNull(spec, "spec");
         if (!spec.dataKey().equals(loadedKey)) {
             DataSource source = DataSources.byName(spec.data());
-            List<String> letters = spec.tasks().isBlank() ? source.defaultTasks()
-                    : Splitter.on(',').trimResults().omitEmptyStrings().splitToList(spec.tasks());
+            List<String> letters = DataSources.tasks(source, spec.tasks());
             try {
                 loaded = source.load(letters, new DataSource.Options(spec.size(), spec.trainSamples(),
                         spec.valSamples(), spec.dataSeed(), threads));
@@ -79,8 +77,7 @@ public final class InProcessSweepExecutor implements SweepExecutor {
                 .learningRate(spec.learningRate()).seed(spec.seed())
                 .gradientMode(GradientMode.fromFlag(spec.gradientMode()))
                 .progressBar(false).verbose(false).build();
-        EncoderFactory encoder = data.inputShape().dimension() == 3 ? Encoders.resNet(spec.width())
-                : Encoders.mlp(8 * spec.width(), 4 * spec.width());
+        EncoderFactory encoder = Encoders.forInput(data.inputShape(), spec.width());
         EvaluationResult v;
         String usedMode;
         try (MultiTaskModel model = MultiTask.builder().input(data.inputShape().getShape()).encoder(encoder)

@@ -9,10 +9,8 @@ import com.google.gson.GsonBuilder;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.io.UncheckedIOException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
@@ -24,6 +22,7 @@ import org.mtl4j.architectures.Architectures;
 import org.mtl4j.examples.data.DataSource;
 import org.mtl4j.examples.data.DataSources;
 import org.mtl4j.losses.Weightings;
+import org.mtl4j.grouping.TextFiles;
 
 /**
  * What {@code mtl sweep} does: train one network per architecture × weighting × seed (in this process, or each as
@@ -93,8 +92,7 @@ public final class SweepRun {
             }
         }
         DataSource source = DataSources.byName(o.data());
-        int taskCount = o.tasks() == null || o.tasks().isBlank() ? source.defaultTasks().size()
-                : list(o.tasks(), "--tasks").size();
+        int taskCount = DataSources.tasks(source, o.tasks()).size();
         for (String a : archs) {
             Architectures.byName(a);
         }
@@ -161,7 +159,7 @@ public final class SweepRun {
             checkArgument(pending.contains(r.spec()) && !results.containsKey(r.spec()),
                     "the executor returned run %s, which was not pending", r.spec().name());
             try {
-                writeAtomically(runs.resolve(r.spec().fileName()), GSON.toJson(r));
+                TextFiles.writeAtomically(runs.resolve(r.spec().fileName()), GSON.toJson(r));
             } catch (IOException e) {
                 throw new UncheckedIOException(e);
             }
@@ -176,9 +174,9 @@ public final class SweepRun {
             checkArgument(r != null, "the executor returned no result for run %s", s.name());
             ordered.add(r);
         }
-        writeAtomically(o.out().resolve("results.csv"), resultsCsv(ordered));
+        TextFiles.writeAtomically(o.out().resolve("results.csv"), resultsCsv(ordered));
         String summary = summaryCsv(ordered);
-        writeAtomically(o.out().resolve("summary.csv"), summary);
+        TextFiles.writeAtomically(o.out().resolve("summary.csv"), summary);
         out.println();
         out.print(summary.replace(",", "  "));
         out.println("wrote " + o.out().resolve("results.csv") + " and " + o.out().resolve("summary.csv"));
@@ -278,11 +276,5 @@ public final class SweepRun {
             s += (x - m) * (x - m);
         }
         return Math.sqrt(s / (v.length - 1));
-    }
-
-    private static void writeAtomically(Path file, String text) throws IOException {
-        Path tmp = file.resolveSibling(file.getFileName() + ".tmp");
-        Files.writeString(tmp, text, StandardCharsets.UTF_8);
-        Files.move(tmp, file, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
     }
 }

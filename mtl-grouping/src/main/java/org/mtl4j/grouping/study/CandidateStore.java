@@ -8,11 +8,10 @@ import com.google.gson.JsonParseException;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.AtomicMoveNotSupportedException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.util.Optional;
+import org.mtl4j.grouping.TextFiles;
 
 /**
  * The finished candidates of a study on disk, one small JSON file per {@link CandidateResult}, named by
@@ -92,14 +91,8 @@ public final class CandidateStore {
     public void save(CandidateResult result) {
         checkNotNull(result, "result");
         Path f = file(result.spec());
-        Path tmp = f.resolveSibling(f.getFileName() + ".tmp");
         try {
-            Files.writeString(tmp, GSON.toJson(result), StandardCharsets.UTF_8);
-            try {
-                Files.move(tmp, f, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
-            } catch (AtomicMoveNotSupportedException e) {
-                Files.move(tmp, f, StandardCopyOption.REPLACE_EXISTING);
-            }
+            TextFiles.writeAtomically(f, GSON.toJson(result));
         } catch (IOException e) {
             throw new UncheckedIOException("cannot write the candidate result " + f, e);
         }

@@ -21,7 +21,6 @@ import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.io.UncheckedIOException;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -39,6 +38,7 @@ import org.mtl4j.core.model.MultiTaskBlock;
 import org.mtl4j.core.task.Task;
 import org.mtl4j.core.training.TrainingSettings;
 import org.mtl4j.grouping.study.StudyData;
+import org.mtl4j.grouping.TextFiles;
 
 /**
  * Produces the transfer results of a Taskonomy study (Zamir et al., "Taskonomy: Disentangling Task Transfer Learning",
@@ -359,10 +359,8 @@ public final class TransferTrainer {
         if (directory == null) {
             return;
         }
-        Path f = resultFile(target, sources);
-        Path tmp = f.resolveSibling(f.getFileName() + ".tmp");
-        Files.writeString(tmp, GSON.toJson(new StoredContender(target, sources, losses)), StandardCharsets.UTF_8);
-        Files.move(tmp, f, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+        TextFiles.writeAtomically(resultFile(target, sources),
+                GSON.toJson(new StoredContender(target, sources, losses)));
     }
 
     /** What is kept on disk for one contender. */
