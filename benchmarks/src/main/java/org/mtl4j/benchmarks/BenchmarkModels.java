@@ -50,10 +50,15 @@ final class BenchmarkModels {
 
     static MultiTaskModel model(String arch, String weighting, String mode, List<String> letters, int size,
             int batchSize, int steps, String device) {
+        return model(arch, weighting, mode, letters, size, batchSize, steps, device, WIDTH);
+    }
+
+    static MultiTaskModel model(String arch, String weighting, String mode, List<String> letters, int size,
+            int batchSize, int steps, String device, int width) {
         TrainingSettings settings = TrainingSettings.builder().epochs(1).batchSize(batchSize)
                 .maxBatchesPerEpoch(steps).learningRate(2e-3f).seed(42).gradientMode(GradientMode.fromFlag(mode))
                 .progressBar(false).verbose(false).build();
-        return MultiTask.builder().input(3, size, size).encoder(Encoders.resNet(WIDTH))
+        return MultiTask.builder().input(3, size, size).encoder(Encoders.resNet(width))
                 .sharing(Architectures.byName(arch)).tasks(SyntheticScenes.tasks(letters))
                 .weighting(Weightings.byName(weighting, letters.size())).settings(settings)
                 .device(device(device)).build();

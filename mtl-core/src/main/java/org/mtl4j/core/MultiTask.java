@@ -14,6 +14,7 @@ import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
+import org.mtl4j.core.engine.EngineNumerics;
 import org.mtl4j.core.model.Architecture;
 import org.mtl4j.core.model.EncoderFactory;
 import org.mtl4j.core.model.MultiTaskBlock;
@@ -238,6 +239,7 @@ public final class MultiTask {
             checkState(sharing.supports(mode), "architecture '%s' cannot give per-task gradients in mode %s",
                     sharing.name(), mode);
             ImmutableList<Task> taskList = ImmutableList.copyOf(tasks);
+            EngineNumerics.configure();
             Device target = device != null ? device
                     : Engine.getInstance().getGpuCount() > 0 ? Device.gpu() : Device.cpu();
             Engine.getInstance().setRandomSeed((int) (recipe.seed() ^ (recipe.seed() >>> 32)));

@@ -40,6 +40,9 @@ public final class RunProvenance {
         m.put("engine", engine.getEngineName());
         m.put("engine_version", engine.getVersion());
         m.put("device", engine.getGpuCount() > 0 ? "gpu" : "cpu");
+        org.mtl4j.core.engine.EngineNumerics.State numerics = org.mtl4j.core.engine.EngineNumerics.configure();
+        m.put("convolutions", numerics.convolutions().name().toLowerCase(java.util.Locale.ROOT));
+        m.put("mkl_reproducible", numerics.mklReproducible());
         m.put("java_version", System.getProperty("java.version"));
         m.put("java_vendor", System.getProperty("java.vendor"));
         m.put("os", System.getProperty("os.name") + " " + System.getProperty("os.version"));

@@ -32,6 +32,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
+import org.mtl4j.core.engine.EngineNumerics;
 import org.mtl4j.core.checkpoint.CheckpointState;
 import org.mtl4j.core.checkpoint.Checkpoints;
 import org.mtl4j.core.checkpoint.OptimizerState;
@@ -112,6 +113,7 @@ public final class MultiTaskTrainer {
     public MultiTaskTrainer(Model model, TrainingBlock block, ImmutableList<Task> tasks, LossWeighting weighting,
             TrainingSettings settings, Shape inputShape) {
         checkArgument(model.getBlock() == block, "the model's block must be the training block");
+        EngineNumerics.configure();
         this.model = model;
         this.block = block;
         this.tasks = tasks;

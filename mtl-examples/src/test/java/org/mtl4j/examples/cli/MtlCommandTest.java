@@ -48,6 +48,15 @@ class MtlCommandTest {
     }
 
     @Test
+    void checkNativesReportsBothBackendsAndPassesForTheOneTrainedWith() {
+        Captured c = new Captured().run("check-natives", "--quick");
+        assertEquals(0, c.status, c.out() + c.err());
+        assertTrue(c.out().contains("mtl4j trains with: REFERENCE_KERNELS"), c.out());
+        assertTrue(c.out().contains("reference kernels: 5 of 5 cases right"), c.out());
+        assertTrue(c.out().contains("result: the kernels mtl4j trains with are right"), c.out());
+    }
+
+    @Test
     void trainWritesResultsAndReusesCachedBaselines(@TempDir Path dir) throws Exception {
         String[] args = {"train", "--tasks", "s,d", "--epochs", "1", "--size", "16", "--train-samples", "16",
             "--val-samples", "8", "--batch-size", "8", "--width", "4", "--out", dir.resolve("run").toString(),

@@ -62,6 +62,7 @@ public final class ChildJvm implements AutoCloseable {
         ProcessBuilder pb = new ProcessBuilder(cmd).directory(workDir.toFile()).redirectErrorStream(true);
         pb.environment().put("OMP_NUM_THREADS", "1");
         pb.environment().put("DJL_OFFLINE", "true");
+        pb.environment().remove("MKL_CBWR"); // the child sets MKL's reproducible mode itself (EngineNumerics)
         return new ChildJvm(pb.start());
     }
 
