@@ -47,6 +47,7 @@ class NetworkGradientCheckTest {
                 out.add(Arguments.of(arch, width, 1, 28, 2));
             }
             out.add(Arguments.of(arch, 11, 3, 64, 16));
+            out.add(Arguments.of(arch, 16, 3, 64, 16)); // mtl train's default encoder width and batch
             out.add(Arguments.of(arch, 22, 3, 64, 1));
         }
         for (int batch : new int[] {1, 64}) {
