@@ -10,7 +10,7 @@ import org.mtl4j.core.MultiTaskModel;
 import org.mtl4j.core.data.InMemoryMultiTaskDataset;
 import org.mtl4j.core.training.TrainingSettings;
 import org.mtl4j.core.weighting.GradientMode;
-import org.mtl4j.examples.data.SyntheticScenes;
+import org.mtl4j.datasets.SyntheticScenes;
 import org.mtl4j.losses.Weightings;
 
 /** Shared set-up of the benchmarks: synthetic data rendered once, and models built like {@code mtl train}'s. */

@@ -8,9 +8,9 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.apache.spark.SparkConf;
 import org.apache.spark.api.java.JavaSparkContext;
-import org.mtl4j.examples.cli.ClusterBackend;
-import org.mtl4j.examples.cli.GroupingData;
-import org.mtl4j.examples.sweep.SweepExecutor;
+import org.mtl4j.runs.ClusterBackend;
+import org.mtl4j.runs.GroupingData;
+import org.mtl4j.runs.SweepExecutor;
 import org.mtl4j.grouping.study.CandidateExecutor;
 import org.mtl4j.grouping.study.StudyData;
 

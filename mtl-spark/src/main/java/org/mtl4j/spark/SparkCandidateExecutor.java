@@ -7,7 +7,7 @@ import java.util.List;
 import java.util.function.Consumer;
 import org.apache.spark.api.java.JavaSparkContext;
 import org.apache.spark.api.java.function.Function;
-import org.mtl4j.examples.cli.GroupingData;
+import org.mtl4j.runs.GroupingData;
 import org.mtl4j.grouping.study.CandidateExecutor;
 import org.mtl4j.grouping.study.CandidateResult;
 import org.mtl4j.grouping.study.CandidateSpec;

@@ -8,9 +8,9 @@ import java.util.List;
 import java.util.function.Consumer;
 import org.apache.spark.api.java.JavaSparkContext;
 import org.apache.spark.api.java.function.Function;
-import org.mtl4j.examples.sweep.SweepExecutor;
-import org.mtl4j.examples.sweep.SweepResult;
-import org.mtl4j.examples.sweep.SweepSpec;
+import org.mtl4j.runs.SweepExecutor;
+import org.mtl4j.runs.SweepResult;
+import org.mtl4j.runs.SweepSpec;
 
 /**
  * Trains the runs of a sweep (architecture × weighting × seed) as Apache Spark tasks, one job of one task per run;

@@ -73,6 +73,8 @@ import org.mtl4j.core.weighting.WeightingContext;
  */
 public final class MultiTaskTrainer {
 
+    private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(MultiTaskTrainer.class);
+
     /** File name of the checkpoint written after every epoch. */
     public static final String LAST_CHECKPOINT = "last.ckpt";
     /** File name of the checkpoint of the best epoch. */
@@ -88,7 +90,8 @@ public final class MultiTaskTrainer {
     private final List<TrainingListener> listeners = new ArrayList<>();
     private Path checkpointDirectory;
     private Map<String, ? extends Map<String, Double>> baseline;
-    private PrintStream out = System.out;
+    /** Where the per-epoch lines go; null: the SLF4J logger at INFO (a library does not print). */
+    private PrintStream out;
     private PrintStream progress = System.err;
 
     private int startEpoch;
@@ -165,7 +168,9 @@ public final class MultiTaskTrainer {
     }
 
     /**
-     * Redirects the per-epoch lines and the progress bar.
+     * Sends the per-epoch lines and the progress bar to streams (a console program's choice); by default the lines go
+     * to the SLF4J logger {@code org.mtl4j.core.training.MultiTaskTrainer} at INFO, and the progress bar to standard
+     * error when a console is attached.
      *
      * @param lines where per-epoch results go
      * @param bar where the progress bar goes
@@ -335,7 +340,11 @@ public final class MultiTaskTrainer {
         EpochRecord record = new EpochRecord(epoch, trainLoss.build(), meanWeights.build(), val, skipped, seconds,
                 validationSeconds);
         if (settings.verbose()) {
-            out.println(describe(record));
+            if (out != null) {
+                out.println(describe(record));
+            } else {
+                LOG.info("{}", describe(record));
+            }
         }
         return record;
     }

@@ -1,6 +1,0 @@
-/**
- * Sweeps: one training per architecture × weighting × seed ({@link org.mtl4j.examples.sweep.SweepSpec}), run by a
- * {@link org.mtl4j.examples.sweep.SweepExecutor} — in this process, or as cluster tasks by {@code mtl-spark} — and
- * gathered into one table by {@link org.mtl4j.examples.sweep.SweepRun} ({@code mtl sweep}).
- */
-package org.mtl4j.examples.sweep;
