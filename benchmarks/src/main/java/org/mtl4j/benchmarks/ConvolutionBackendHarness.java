@@ -1,18 +1,14 @@
 package org.mtl4j.benchmarks;
 
-import com.google.gson.GsonBuilder;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.PrintStream;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import org.mtl4j.core.MultiTaskModel;
-import org.mtl4j.core.RunProvenance;
 import org.mtl4j.core.data.InMemoryMultiTaskDataset;
 import org.mtl4j.core.engine.EngineNumerics;
 
@@ -41,13 +37,7 @@ public final class ConvolutionBackendHarness {
         Map<String, String> a = new LinkedHashMap<>(Map.of("rounds", "8", "steps", "8", "archs", "hps,mtan",
                 "widths", "16,32", "tasks", "5", "size", "64", "batch", "16", "out",
                 "benchmarks/results/convolution-backend.json"));
-        for (String arg : args) {
-            int eq = arg.indexOf('=');
-            if (eq < 1 || !a.containsKey(arg.substring(0, eq))) {
-                throw new IllegalArgumentException("expected key=value with key in " + a.keySet() + ", got " + arg);
-            }
-            a.put(arg.substring(0, eq), arg.substring(eq + 1));
-        }
+        StrategyOverheadHarness.parseArgs(a, args);
         int rounds = Integer.parseInt(a.get("rounds"));
         int steps = Integer.parseInt(a.get("steps"));
         int size = Integer.parseInt(a.get("size"));
@@ -97,18 +87,7 @@ public final class ConvolutionBackendHarness {
                 rows.add(row);
             }
         }
-        Map<String, Object> json = new LinkedHashMap<>();
-        json.put("harness", "ConvolutionBackendHarness");
-        json.put("settings", a);
-        json.put("provenance", RunProvenance.describe());
-        json.put("results", rows);
-        Path out = Path.of(a.get("out"));
-        if (out.getParent() != null) {
-            Files.createDirectories(out.getParent());
-        }
-        Files.writeString(out, new GsonBuilder().setPrettyPrinting().serializeSpecialFloatingPointValues().create()
-                .toJson(json));
-        System.out.println("wrote " + out);
+        StrategyOverheadHarness.writeJson("ConvolutionBackendHarness", a, rows);
     }
 
     private static double time(MultiTaskModel model, InMemoryMultiTaskDataset data, PrintStream quiet,

@@ -48,13 +48,7 @@ public final class StrategyOverheadHarness {
         Map<String, String> a = new LinkedHashMap<>(Map.of("rounds", "12", "steps", "10", "arch", "hps", "tasks",
                 "5", "size", "64", "batch", "16", "strategies", DEFAULT_STRATEGIES, "out",
                 "benchmarks/results/strategy-overhead.json"));
-        for (String arg : args) {
-            int eq = arg.indexOf('=');
-            if (eq < 1 || !a.containsKey(arg.substring(0, eq))) {
-                throw new IllegalArgumentException("expected key=value with key in " + a.keySet() + ", got " + arg);
-            }
-            a.put(arg.substring(0, eq), arg.substring(eq + 1));
-        }
+        parseArgs(a, args);
         int rounds = Integer.parseInt(a.get("rounds"));
         int steps = Integer.parseInt(a.get("steps"));
         int size = Integer.parseInt(a.get("size"));
@@ -116,12 +110,30 @@ public final class StrategyOverheadHarness {
         for (MultiTaskModel m : models) {
             m.close();
         }
+        writeJson("StrategyOverheadHarness", a, rows);
+    }
+
+    /** Overwrites {@code settings} with the {@code key=value} arguments; a key must already be there. */
+    static void parseArgs(Map<String, String> settings, String[] args) {
+        for (String arg : args) {
+            int eq = arg.indexOf('=');
+            if (eq < 1 || !settings.containsKey(arg.substring(0, eq))) {
+                throw new IllegalArgumentException("expected key=value with key in " + settings.keySet() + ", got "
+                        + arg);
+            }
+            settings.put(arg.substring(0, eq), arg.substring(eq + 1));
+        }
+    }
+
+    /** Writes a harness's settings, the run's provenance and its result rows to {@code settings.get("out")}. */
+    static void writeJson(String harness, Map<String, String> settings, List<Map<String, Object>> rows)
+            throws IOException {
         Map<String, Object> json = new LinkedHashMap<>();
-        json.put("harness", "StrategyOverheadHarness");
-        json.put("settings", a);
+        json.put("harness", harness);
+        json.put("settings", settings);
         json.put("provenance", RunProvenance.describe());
         json.put("results", rows);
-        Path out = Path.of(a.get("out"));
+        Path out = Path.of(settings.get("out"));
         if (out.getParent() != null) {
             Files.createDirectories(out.getParent());
         }
