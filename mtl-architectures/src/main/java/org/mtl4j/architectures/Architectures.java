@@ -101,7 +101,7 @@ public final class Architectures {
      */
     public static Architecture hardSharing(int headWidth) {
         checkHeadWidth(headWidth);
-        return architecture("hps", true,
+        return architecture("hps",
                 (input, tasks, encoder) -> new HardSharingBlock(input, tasks, encoder, headWidth),
                 "hard sharing");
     }
@@ -137,7 +137,7 @@ public final class Architectures {
         checkArgument(strength >= 0 && Double.isFinite(strength),
                 "soft-sharing strength must be finite and non-negative, got %s", strength);
         checkHeadWidth(headWidth);
-        return architecture("soft", false,
+        return architecture("soft",
                 (input, tasks, encoder) -> new SoftSharingBlock(input, tasks, encoder, headWidth, strength),
                 "soft sharing");
     }
@@ -177,7 +177,7 @@ public final class Architectures {
         checkArgument(Double.isFinite(self), "the cross-stitch weight of a column on itself must be finite, got %s",
                 self);
         checkHeadWidth(headWidth);
-        return architecture("cross-stitch", false, (input, tasks, encoder) -> {
+        return architecture("cross-stitch", (input, tasks, encoder) -> {
             double o = Double.isNaN(other) ? (tasks.size() > 1 ? (1 - self) / (tasks.size() - 1) : 0) : other;
             return new CrossStitchBlock(input, tasks, encoder, headWidth, self, o);
         }, "cross-stitch");
@@ -200,7 +200,7 @@ public final class Architectures {
      */
     public static Architecture mtan(int headWidth) {
         checkHeadWidth(headWidth);
-        return architecture("mtan", true,
+        return architecture("mtan",
                 (input, tasks, encoder) -> new MtanBlock(input, tasks, encoder, headWidth), "MTAN");
     }
 
@@ -224,7 +224,7 @@ public final class Architectures {
         checkArgument(channels >= 0, "PAD-Net distillation channels must be positive (or 0 for the encoder's), "
                 + "got %s", channels);
         checkHeadWidth(headWidth);
-        return architecture("padnet", true, (input, tasks, encoder) -> new PadNetBlock(input, tasks, encoder,
+        return architecture("padnet", (input, tasks, encoder) -> new PadNetBlock(input, tasks, encoder,
                 channels == 0 ? encoder.outputChannels() : channels, headWidth), "PAD-Net");
     }
 
@@ -257,7 +257,7 @@ public final class Architectures {
     public static Architecture mmoe(int experts, int headWidth) {
         checkArgument(experts > 0, "MMoE needs at least one expert, got %s", experts);
         checkHeadWidth(headWidth);
-        return architecture("mmoe", true,
+        return architecture("mmoe",
                 (input, tasks, encoder) -> new MmoeBlock(input, tasks, encoder, experts, headWidth), "MMoE");
     }
 
@@ -271,7 +271,7 @@ public final class Architectures {
         MultiTaskBlock create(Shape inputShape, ImmutableList<Task> tasks, EncoderFactory encoder);
     }
 
-    private static Architecture architecture(String name, boolean representationMode, Factory factory,
+    private static Architecture architecture(String name, Factory factory,
             String title) {
         return new Architecture() {
             @Override
@@ -285,11 +285,6 @@ public final class Architectures {
                         "%s takes images (C, H, W) or vectors (F), got input shape %s", title, inputShape);
                 checkArgument(!tasks.isEmpty(), "%s needs at least one task", title);
                 return factory.create(inputShape, tasks, encoder);
-            }
-
-            @Override
-            public boolean supports(GradientMode mode) {
-                return representationMode || mode != GradientMode.REPRESENTATION;
             }
 
             @Override

@@ -44,10 +44,10 @@ class ArchitecturesTest {
         for (String name : NAMES) {
             Architecture a = Architectures.byName(name);
             boolean columns = name.equals("soft") || name.equals("cross-stitch");
-            assertTrue(a.supports(GradientMode.NONE), name);
-            assertTrue(a.supports(GradientMode.PARAMETERS), name);
-            assertEquals(!columns, a.supports(GradientMode.REPRESENTATION), name);
             MultiTaskBlock block = a.create(Fixtures.INPUT, Fixtures.TASKS, Encoders.resNet(4));
+            assertTrue(block.supports(GradientMode.NONE), name);
+            assertTrue(block.supports(GradientMode.PARAMETERS), name);
+            assertEquals(!columns, block.supports(GradientMode.REPRESENTATION), name);
             assertEquals(!columns, block.hasSharedRepresentation(), name);
         }
     }

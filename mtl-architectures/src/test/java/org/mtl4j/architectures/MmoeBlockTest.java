@@ -118,7 +118,7 @@ class MmoeBlockTest {
     @Test
     void trainsInEveryGradientMode() {
         for (GradientMode mode : GradientMode.values()) {
-            assertTrue(ARCH.supports(mode));
+            assertTrue(ARCH.create(Fixtures.INPUT, Fixtures.TASKS, Encoders.resNet(4)).supports(mode));
             Fixtures.assertTrainsThroughBuilder(ARCH, Encoders.resNet(4), mode);
         }
     }

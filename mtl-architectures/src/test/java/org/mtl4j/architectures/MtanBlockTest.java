@@ -121,7 +121,7 @@ class MtanBlockTest {
     @Test
     void trainsInEveryGradientMode() {
         for (GradientMode mode : GradientMode.values()) {
-            assertTrue(ARCH.supports(mode));
+            assertTrue(ARCH.create(Fixtures.INPUT, Fixtures.TASKS, Encoders.resNet(4)).supports(mode));
             Fixtures.assertTrainsThroughBuilder(ARCH, Encoders.resNet(W), mode);
         }
     }

@@ -48,6 +48,23 @@ class MtlCommandTest {
     }
 
     @Test
+    void mgdaRunsInRepresentationModeByDefaultAndPlainMgdaOnRequest(@TempDir Path dir) throws Exception {
+        String[] common = {"train", "--tasks", "s,d", "--epochs", "1", "--size", "16", "--train-samples", "8",
+            "--val-samples", "8", "--batch-size", "8", "--width", "2", "--weighting", "mgda", "--no-baselines",
+            "--no-progress"};
+        for (String[] mode : new String[][] {{"auto", "representation"}, {"parameters", "parameters"}}) {
+            Path out = dir.resolve(mode[0]);
+            String[] args = java.util.stream.Stream.concat(java.util.Arrays.stream(common),
+                    java.util.stream.Stream.of("--gradient-mode", mode[0], "--out", out.toString()))
+                    .toArray(String[]::new);
+            Captured c = new Captured().run(args);
+            assertEquals(0, c.status, c.err());
+            JsonObject json = JsonParser.parseString(Files.readString(out.resolve("results.json"))).getAsJsonObject();
+            assertEquals(mode[1], json.get("gradient_mode").getAsString(), "--gradient-mode " + mode[0]);
+        }
+    }
+
+    @Test
     void checkNativesReportsBothBackendsAndPassesForTheOneTrainedWith() {
         Captured c = new Captured().run("check-natives", "--quick");
         assertEquals(0, c.status, c.out() + c.err());

@@ -23,6 +23,7 @@ import org.mtl4j.core.training.OptimizerKind;
 import org.mtl4j.core.training.TrainingBlock;
 import org.mtl4j.core.training.TrainingSettings;
 import org.mtl4j.core.weighting.GradientMode;
+import org.mtl4j.core.weighting.GradientModes;
 import org.mtl4j.core.weighting.LossWeighting;
 
 /**
@@ -224,20 +225,6 @@ public final class MultiTask {
                 checkState(names.add(t.name()), "task '%s' added twice; task names must be unique", t.name());
             }
             TrainingSettings recipe = settings.build();
-            GradientMode mode = recipe.gradientMode();
-            if (mode == GradientMode.NONE && !weighting.gradientModes().contains(GradientMode.NONE)) {
-                // a gradient-based strategy and no mode chosen: parameter mode where the method and the
-                // architecture allow it (LibMTL's default), otherwise representation mode
-                mode = weighting.gradientModes().contains(GradientMode.PARAMETERS)
-                        && sharing.supports(GradientMode.PARAMETERS) ? GradientMode.PARAMETERS
-                        : GradientMode.REPRESENTATION;
-                recipe = recipe.toBuilder().gradientMode(mode).build();
-            }
-            checkState(weighting.gradientModes().contains(mode),
-                    "weighting '%s' does not work in gradient mode %s; it supports %s",
-                    weighting.name(), mode, weighting.gradientModes());
-            checkState(sharing.supports(mode), "architecture '%s' cannot give per-task gradients in mode %s",
-                    sharing.name(), mode);
             ImmutableList<Task> taskList = ImmutableList.copyOf(tasks);
             EngineNumerics.configure();
             Device target = device != null ? device
@@ -247,6 +234,10 @@ public final class MultiTask {
             checkState(network.taskNames().equals(taskList.stream().map(Task::name).toList()),
                     "architecture '%s' produced outputs %s for tasks %s", sharing.name(), network.taskNames(),
                     taskList.stream().map(Task::name).toList());
+            GradientMode mode = GradientModes.decide(recipe.gradientMode(), weighting, network, sharing.name());
+            if (mode != recipe.gradientMode()) {
+                recipe = recipe.toBuilder().gradientMode(mode).build();
+            }
             TrainingBlock block = new TrainingBlock(network,
                     weighting.createParameterBlock(network.taskNames()));
             Model model = Model.newInstance("mtl4j-" + sharing.name(), target);

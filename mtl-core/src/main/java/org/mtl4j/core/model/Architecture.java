@@ -3,7 +3,6 @@ package org.mtl4j.core.model;
 import ai.djl.ndarray.types.Shape;
 import com.google.common.collect.ImmutableList;
 import org.mtl4j.core.task.Task;
-import org.mtl4j.core.weighting.GradientMode;
 
 /**
  * A way of sharing between tasks (hard sharing, soft sharing, cross-stitch, MTAN, ...): it turns an encoder design
@@ -24,14 +23,4 @@ public interface Architecture {
      * @return a new, uninitialised block
      */
     MultiTaskBlock create(Shape inputShape, ImmutableList<Task> tasks, EncoderFactory encoder);
-
-    /**
-     * Returns whether this architecture can give per-task gradients in the given mode.
-     *
-     * @param mode the mode a weighting strategy asks for
-     * @return true when supported
-     */
-    default boolean supports(GradientMode mode) {
-        return true;
-    }
 }

@@ -93,6 +93,18 @@ public abstract class MultiTaskBlock extends AbstractBlock {
     }
 
     /**
+     * Whether this network can give per-task gradients in a mode: the one source of truth for an architecture's
+     * capabilities. Loss-only and parameter mode always work; representation mode needs
+     * {@link #hasSharedRepresentation()}.
+     *
+     * @param mode the mode
+     * @return true when supported
+     */
+    public final boolean supports(org.mtl4j.core.weighting.GradientMode mode) {
+        return mode != org.mtl4j.core.weighting.GradientMode.REPRESENTATION || hasSharedRepresentation();
+    }
+
+    /**
      * An extra term the training loop adds to the loss (for example the L2 distance between the columns of soft
      * parameter sharing), or empty.
      *

@@ -47,6 +47,7 @@ import org.mtl4j.core.task.Task;
 import org.mtl4j.core.task.TaskMetric;
 import org.mtl4j.core.weighting.CombinedGradient;
 import org.mtl4j.core.weighting.GradientMode;
+import org.mtl4j.core.weighting.GradientModes;
 import org.mtl4j.core.weighting.GradientSegment;
 import org.mtl4j.core.weighting.LossWeighting;
 import org.mtl4j.core.weighting.MetricSample;
@@ -125,12 +126,10 @@ public final class MultiTaskTrainer {
         this.settings = settings;
         this.inputShape = inputShape;
         GradientMode mode = settings.gradientMode();
-        checkArgument(weighting.gradientModes().contains(mode),
-                "weighting '%s' does not work in gradient mode %s; it supports %s",
-                weighting.name(), mode, weighting.gradientModes());
-        checkArgument(mode != GradientMode.REPRESENTATION || block.network().hasSharedRepresentation(),
-                "weighting '%s' in representation mode needs a shared representation, which %s does not have; "
-                        + "use gradient mode PARAMETERS", weighting.name(), block.network().getClass().getSimpleName());
+        checkArgument(GradientModes.decide(mode, weighting, block.network(),
+                block.network().getClass().getSimpleName()) == mode,
+                "gradient mode %s is not decided for weighting '%s': build the model with MultiTask.builder()",
+                mode, weighting.name());
     }
 
     /**
