@@ -39,9 +39,7 @@ import org.mtl4j.core.checkpoint.OptimizerState;
 import org.mtl4j.core.evaluation.DeltaM;
 import org.mtl4j.core.evaluation.EvaluationResult;
 import org.mtl4j.core.evaluation.Evaluator;
-import org.mtl4j.core.gradient.TaskGradients;
 import org.mtl4j.core.model.MultiTaskBlock;
-import org.mtl4j.core.model.RepresentationTap;
 import org.mtl4j.core.task.MetricAccumulator;
 import org.mtl4j.core.task.Task;
 import org.mtl4j.core.task.TaskMetric;
@@ -51,7 +49,6 @@ import org.mtl4j.core.weighting.GradientModes;
 import org.mtl4j.core.weighting.GradientSegment;
 import org.mtl4j.core.weighting.LossWeighting;
 import org.mtl4j.core.weighting.MetricSample;
-import org.mtl4j.core.weighting.WeightedLoss;
 import org.mtl4j.core.weighting.WeightingContext;
 
 /**
@@ -102,7 +99,7 @@ public final class MultiTaskTrainer {
     private final List<ImmutableList<Double>> lossHistory = new ArrayList<>();
     private int bestEpoch = -1;
     private double bestScore = Double.NEGATIVE_INFINITY;
-    private ImmutableList<GradientSegment> sharedSegments;
+    private final GradientPath path;
 
     /**
      * Creates a trainer.
@@ -130,6 +127,7 @@ public final class MultiTaskTrainer {
                 block.network().getClass().getSimpleName()) == mode,
                 "gradient mode %s is not decided for weighting '%s': build the model with MultiTask.builder()",
                 mode, weighting.name());
+        this.path = GradientPath.of(mode, block.network());
     }
 
     /**
@@ -407,19 +405,15 @@ public final class MultiTaskTrainer {
         Evaluator.checkLabels(labels, tasks);
         NDArray presence = labels.get(k);
         float[] counts = presence.sum(new int[] {0}).toFloatArray();
-        GradientMode mode = settings.gradientMode();
         MultiTaskBlock network = block.network();
         StepResult result;
         NDList parameters = new NDList();
         NDList learnable;
         WeightingContext ctx;
         float[] values;
+        double[] weights;
         try (GradientCollector collector = trainer.newGradientCollector()) {
-            RepresentationTap tap = null;
-            if (mode == GradientMode.REPRESENTATION) {
-                tap = new RepresentationTap();
-                network.tapRepresentationOnce(tap);
-            }
+            path.beforeForward();
             NDList outputs = trainer.forward(batch.getData());
             int networkOutputs = k + network.deepSupervision().size();
             for (int i = networkOutputs; i < outputs.size(); i++) {
@@ -441,33 +435,12 @@ public final class MultiTaskTrainer {
             }
             ImmutableList<MetricSample> metrics = weighting.usesTrainingMetrics()
                     ? batchMetrics(outputs, labels, presence, counts) : ImmutableList.of();
-            double[] weights;
             Optional<NDArray> reg = network.regularization(new ai.djl.training.ParameterStore(stepManager, false),
                     true);
-            if (mode == GradientMode.NONE) {
-                ctx = context(epoch, counts, metrics, ImmutableList.of());
-                WeightedLoss wl = weighting.weightLosses(losses, learnable, ctx);
-                NDArray total = reg.isPresent() ? wl.total().add(reg.get()) : wl.total();
-                collector.backward(total);
-                weights = wl.weights();
-            } else if (mode == GradientMode.PARAMETERS) {
-                List<Parameter> shared = network.sharedParameters();
-                NDArray g = TaskGradients.ofSharedParameters(losses, shared, stepManager);
-                ctx = context(epoch, counts, metrics, parameterSegments(shared));
-                CombinedGradient c = weighting.combineGradients(g, losses, learnable, ctx);
-                TaskGradients.setSharedGradients(shared, c.gradient());
-                reg.ifPresent(collector::backward);
-                backwardLearnable(collector, learnable, c.learnableGradients());
-                weights = c.weights();
-            } else {
-                NDArray g = TaskGradients.ofRepresentation(losses, tap, stepManager);
-                ctx = context(epoch, counts, metrics, representationSegments(tap));
-                CombinedGradient c = weighting.combineGradients(g, losses, learnable, ctx);
-                TaskGradients.backwardThroughEncoder(tap, c.gradient());
-                reg.ifPresent(collector::backward);
-                backwardLearnable(collector, learnable, c.learnableGradients());
-                weights = c.weights();
-            }
+            GradientPath.Result done = path.backward(new GradientPath.Step(collector, losses, learnable, reg,
+                    weighting, segments -> context(epoch, counts, metrics, segments), stepManager));
+            weights = done.weights();
+            ctx = done.context();
             result = new StepResult(values, counts, weights);
             trainer.notifyListeners(l -> l.onTrainingBatch(trainer, new TrainingListener.BatchData(batch,
                     Map.of(stepManager.getDevice(), labels), Map.of(stepManager.getDevice(), outputs))));
@@ -545,56 +518,6 @@ public final class MultiTaskTrainer {
                 value = acc.value();
             }
             b.add(new MetricSample(metric.name(), value, metric.higherIsBetter()));
-        }
-        return b.build();
-    }
-
-    /**
-     * Gives the strategy's learnable weights the gradients it computed: back-propagates
-     * {@code Σ_j sum(w_j ⊙ stopGradient(∂_j))}, whose gradient with respect to {@code w_j} is exactly {@code ∂_j}.
-     */
-    private static void backwardLearnable(GradientCollector collector, NDList learnable, NDList gradients) {
-        if (gradients.isEmpty()) {
-            return;
-        }
-        checkArgument(gradients.size() == learnable.size(),
-                "the weighting returned %s learnable gradients for %s learnable arrays", gradients.size(),
-                learnable.size());
-        NDArray surrogate = null;
-        for (int j = 0; j < gradients.size(); j++) {
-            NDArray w = learnable.get(j);
-            NDArray g = gradients.get(j);
-            checkArgument(w.getShape().equals(g.getShape()),
-                    "learnable gradient %s has shape %s but the learnable array has shape %s", j, g.getShape(),
-                    w.getShape());
-            NDArray term = w.mul(g.stopGradient()).sum();
-            surrogate = surrogate == null ? term : surrogate.add(term);
-        }
-        collector.backward(surrogate);
-    }
-
-    private ImmutableList<GradientSegment> parameterSegments(List<Parameter> shared) {
-        if (sharedSegments == null || sharedSegments.size() != shared.size()) {
-            ImmutableList.Builder<GradientSegment> b = ImmutableList.builder();
-            long offset = 0;
-            for (Parameter p : shared) {
-                Shape shape = p.getArray().getShape();
-                b.add(new GradientSegment(p.getName(), offset, shape.size(), shape));
-                offset += shape.size();
-            }
-            sharedSegments = b.build();
-        }
-        return sharedSegments;
-    }
-
-    private static ImmutableList<GradientSegment> representationSegments(RepresentationTap tap) {
-        ImmutableList.Builder<GradientSegment> b = ImmutableList.builder();
-        long offset = 0;
-        NDList detached = tap.detached();
-        for (int i = 0; i < detached.size(); i++) {
-            Shape shape = detached.get(i).getShape();
-            b.add(new GradientSegment("z" + i, offset, shape.size(), shape));
-            offset += shape.size();
         }
         return b.build();
     }
