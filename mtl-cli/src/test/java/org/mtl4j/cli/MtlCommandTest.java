@@ -65,6 +65,23 @@ class MtlCommandTest {
     }
 
     @Test
+    void aStrategyFromOutsideMtlLossesTrainsByName(@TempDir Path dir) throws Exception {
+        Path out = dir.resolve("largest");
+        Captured c = new Captured().run("train", "--tasks", "s,d", "--epochs", "2", "--size", "16", "--train-samples",
+                "8", "--val-samples", "8", "--batch-size", "8", "--width", "2", "--weighting", "largest:3",
+                "--no-baselines", "--no-progress", "--out", out.toString());
+        assertEquals(0, c.status, c.err());
+        JsonObject json = JsonParser.parseString(Files.readString(out.resolve("results.json"))).getAsJsonObject();
+        assertEquals("largest", json.get("weighting").getAsString());
+        String history = json.get("history").toString();
+        assertTrue(history.contains("3.0"), "the boosted weight 3 appears among the mean weights: " + history);
+        Captured unknown = new Captured().run("train", "--weighting", "nope", "--out", dir.resolve("x").toString());
+        assertEquals(2, unknown.status);
+        assertTrue(unknown.err().contains("largest[:boost]"), "the error lists the outside strategy: "
+                + unknown.err());
+    }
+
+    @Test
     void checkNativesReportsBothBackendsAndPassesForTheOneTrainedWith() {
         Captured c = new Captured().run("check-natives", "--quick");
         assertEquals(0, c.status, c.out() + c.err());

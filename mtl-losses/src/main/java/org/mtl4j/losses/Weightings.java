@@ -6,6 +6,7 @@ import com.google.common.base.Splitter;
 import java.util.List;
 import org.mtl4j.core.weighting.GradientMode;
 import org.mtl4j.core.weighting.LossWeighting;
+import org.mtl4j.core.weighting.WeightingProvider;
 
 /**
  * Static factories of the loss-weighting and gradient-combination strategies, for
@@ -53,7 +54,7 @@ public final class Weightings {
      * @throws IllegalArgumentException naming the unknown name or the bad argument
      */
     public static LossWeighting byName(String spec, int taskCount) {
-        checkArgument(spec != null && !spec.isBlank(), "no weighting given; available: %s", NAMES);
+        checkArgument(spec != null && !spec.isBlank(), "no weighting given; available: %s", available());
         int colon = spec.indexOf(':');
         String name = colon < 0 ? spec : spec.substring(0, colon);
         String args = colon < 0 ? "" : spec.substring(colon + 1);
@@ -95,8 +96,20 @@ public final class Weightings {
             case "nash":
                 return args.isEmpty() ? nashMtl() : nashMtl(number(spec, args));
             default:
-                throw new IllegalArgumentException("unknown weighting '" + spec + "'; available: " + NAMES);
+                return WeightingProvider.find(name).map(p -> p.create(args, taskCount)).orElseThrow(
+                        () -> new IllegalArgumentException("unknown weighting '" + spec + "'; available: "
+                                + available()));
         }
+    }
+
+    /**
+     * The built-in strategies ({@link #NAMES}) and those that {@link WeightingProvider}s on the class path add.
+     *
+     * @return the names as written on the command line, comma-separated
+     */
+    public static String available() {
+        List<String> more = WeightingProvider.usages();
+        return more.isEmpty() ? NAMES : NAMES + ", " + String.join(", ", more);
     }
 
     private static void noArguments(String name, String args) {
