@@ -20,6 +20,7 @@ import java.util.List;
 import org.mtl4j.core.model.MultiTaskBlock;
 import org.mtl4j.core.task.MetricAccumulator;
 import org.mtl4j.core.task.Task;
+import org.mtl4j.core.task.TaskLossCalculator;
 import org.mtl4j.core.task.TaskMetric;
 
 /**
@@ -76,6 +77,7 @@ public final class Evaluator {
             int batchSize, NDManager manager) {
         checkArgument(dataset.size() > 0, "cannot evaluate on an empty data set");
         int k = tasks.size();
+        TaskLossCalculator calculator = new TaskLossCalculator(ImmutableList.copyOf(tasks), ImmutableList.of());
         double[] lossSum = new double[k];
         double[] lossCount = new double[k];
         List<List<MetricAccumulator>> acc = new ArrayList<>();
@@ -96,9 +98,8 @@ public final class Evaluator {
                     float[] counts = presence.sum(new int[] {0}).toFloatArray();
                     for (int t = 0; t < k; t++) {
                         NDArray present = presence.get(":, " + t);
-                        Task task = tasks.get(t);
                         if (counts[t] > 0) {
-                            float l = task.loss().compute(preds.get(t), labels.get(t), present).getFloat();
+                            float l = calculator.loss(t, preds.get(t), labels).getFloat();
                             lossSum[t] += (double) l * counts[t];
                             lossCount[t] += counts[t];
                         }

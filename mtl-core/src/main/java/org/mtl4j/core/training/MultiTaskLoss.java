@@ -6,6 +6,7 @@ import ai.djl.training.loss.Loss;
 import com.google.common.collect.ImmutableList;
 import org.mtl4j.core.evaluation.Evaluator;
 import org.mtl4j.core.task.Task;
+import org.mtl4j.core.task.TaskLossCalculator;
 
 /**
  * The unweighted multi-task loss {@code Σ_k L_k} as a DJL {@link Loss}, over labels
@@ -15,6 +16,7 @@ import org.mtl4j.core.task.Task;
 public final class MultiTaskLoss extends Loss {
 
     private final ImmutableList<Task> tasks;
+    private final TaskLossCalculator calculator;
 
     /**
      * Creates the loss.
@@ -24,15 +26,14 @@ public final class MultiTaskLoss extends Loss {
     public MultiTaskLoss(ImmutableList<Task> tasks) {
         super("multi_task_loss");
         this.tasks = tasks;
+        this.calculator = new TaskLossCalculator(tasks, ImmutableList.of());
     }
 
     @Override
     public NDArray evaluate(NDList labels, NDList predictions) {
         Evaluator.checkLabels(labels, tasks);
-        NDArray presence = labels.get(tasks.size());
         NDArray total = null;
-        for (int k = 0; k < tasks.size(); k++) {
-            NDArray l = tasks.get(k).loss().compute(predictions.get(k), labels.get(k), presence.get(":, " + k));
+        for (NDArray l : calculator.losses(predictions, labels, false)) {
             total = total == null ? l : total.add(l);
         }
         return total;

@@ -42,6 +42,7 @@ import org.mtl4j.core.evaluation.Evaluator;
 import org.mtl4j.core.model.MultiTaskBlock;
 import org.mtl4j.core.task.MetricAccumulator;
 import org.mtl4j.core.task.Task;
+import org.mtl4j.core.task.TaskLossCalculator;
 import org.mtl4j.core.task.TaskMetric;
 import org.mtl4j.core.weighting.CombinedGradient;
 import org.mtl4j.core.weighting.GradientMode;
@@ -100,6 +101,7 @@ public final class MultiTaskTrainer {
     private int bestEpoch = -1;
     private double bestScore = Double.NEGATIVE_INFINITY;
     private final GradientPath path;
+    private final TaskLossCalculator lossCalculator;
 
     /**
      * Creates a trainer.
@@ -128,6 +130,7 @@ public final class MultiTaskTrainer {
                 "gradient mode %s is not decided for weighting '%s': build the model with MultiTask.builder()",
                 mode, weighting.name());
         this.path = GradientPath.of(mode, block.network());
+        this.lossCalculator = new TaskLossCalculator(tasks, block.network().deepSupervision());
     }
 
     /**
@@ -420,7 +423,7 @@ public final class MultiTaskTrainer {
                 parameters.add(outputs.get(i));
             }
             learnable = stepViews(parameters, stepManager);
-            NDList losses = taskLosses(outputs, labels, presence, true);
+            NDList losses = lossCalculator.losses(outputs, labels, true);
             values = new float[k];
             for (int t = 0; t < k; t++) {
                 values[t] = losses.get(t).getFloat();
@@ -453,7 +456,7 @@ public final class MultiTaskTrainer {
         if (weighting.reevaluatesAfterStep()) {
             // no gradient recorder is open here, so this forward pass builds no graph; training mode as in FAMO
             NDList outputs = trainer.forward(batch.getData());
-            NDList again = taskLosses(outputs, labels, presence, false);
+            NDList again = lossCalculator.losses(outputs, labels, false);
             double[] a = new double[k];
             for (int t = 0; t < k; t++) {
                 a[t] = again.get(t).getFloat();
@@ -482,27 +485,6 @@ public final class MultiTaskTrainer {
             views.add(v);
         }
         return views;
-    }
-
-    /** The K task losses of one forward pass, deep-supervision terms added to their task's loss. */
-    private NDList taskLosses(NDList outputs, NDList labels, NDArray presence, boolean checkLabels) {
-        int k = tasks.size();
-        ImmutableList<Integer> supervised = block.network().deepSupervision();
-        NDList losses = new NDList(k);
-        for (int t = 0; t < k; t++) {
-            Task task = tasks.get(t);
-            NDArray pred = outputs.get(t);
-            if (checkLabels) {
-                task.loss().checkLabel(task.name(), pred, labels.get(t));
-            }
-            losses.add(task.loss().compute(pred, labels.get(t), presence.get(":, " + t)));
-        }
-        for (int a = 0; a < supervised.size(); a++) {
-            int t = supervised.get(a);
-            NDArray aux = tasks.get(t).loss().compute(outputs.get(k + a), labels.get(t), presence.get(":, " + t));
-            losses.set(t, losses.get(t).add(aux));
-        }
-        return losses;
     }
 
     /** Each task's primary metric on this batch (NaN for tasks without labels in it). */
