@@ -34,7 +34,6 @@ import java.util.Map;
 import java.util.Optional;
 import org.mtl4j.core.engine.EngineNumerics;
 import org.mtl4j.core.checkpoint.CheckpointState;
-import org.mtl4j.core.checkpoint.Checkpoints;
 import org.mtl4j.core.checkpoint.OptimizerState;
 import org.mtl4j.core.evaluation.DeltaM;
 import org.mtl4j.core.evaluation.EvaluationResult;
@@ -72,7 +71,6 @@ import org.mtl4j.core.weighting.WeightingContext;
  */
 public final class MultiTaskTrainer {
 
-    private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(MultiTaskTrainer.class);
 
     /** File name of the checkpoint written after every epoch. */
     public static final String LAST_CHECKPOINT = "last.ckpt";
@@ -222,6 +220,9 @@ public final class MultiTaskTrainer {
             namesById.put(p.getValue().getId(), p.getKey());
         }
         List<EpochRecord> records = new ArrayList<>();
+        EpochConsole console = settings.verbose() ? new EpochConsole(settings.epochs(), out) : null;
+        CheckpointWriter checkpoints = checkpointDirectory == null ? null
+                : new CheckpointWriter(checkpointDirectory, block);
         try (NDManager optimizerManager = model.getNDManager().newSubManager()) {
             optimizer = CheckpointableOptimizer.of(settings, batchesPerEpoch, step, namesById, optimizerManager)
                     .restore(resumeOptimizer);
@@ -238,10 +239,14 @@ public final class MultiTaskTrainer {
                     // seeded per epoch (dropout and other engine randomness), so a run resumed at any epoch
                     // boundary draws what the uninterrupted run drew
                     Engine.getInstance().setRandomSeed((int) (settings.seed() ^ (settings.seed() >>> 32)) + epoch);
-                    records.add(runEpoch(trainer, train, validation, epoch, batchesPerEpoch));
+                    EpochRecord record = runEpoch(trainer, train, validation, epoch, batchesPerEpoch);
+                    records.add(record);
+                    if (console != null) {
+                        console.epochEnded(record);
+                    }
                     trainer.notifyListeners(l -> l.onEpoch(trainer));
-                    if (checkpointDirectory != null) {
-                        writeCheckpoints(epoch);
+                    if (checkpoints != null) {
+                        checkpoints.epochEnded(checkpointState(epoch), bestEpoch == epoch);
                     }
                 }
                 trainer.notifyListeners(l -> l.onTrainingEnd(trainer));
@@ -339,28 +344,7 @@ public final class MultiTaskTrainer {
         double validationSeconds = validation == null ? 0 : (end - validationStart) / 1e9;
         EpochRecord record = new EpochRecord(epoch, trainLoss.build(), meanWeights.build(), val, skipped, seconds,
                 validationSeconds);
-        if (settings.verbose()) {
-            if (out != null) {
-                out.println(describe(record));
-            } else {
-                LOG.info("{}", describe(record));
-            }
-        }
         return record;
-    }
-
-    private String describe(EpochRecord r) {
-        StringBuilder sb = new StringBuilder(String.format(Locale.ROOT, "epoch %d/%d (%.1fs%s) train loss:",
-                r.epoch() + 1, settings.epochs(), r.seconds(), r.validation().isPresent()
-                        ? String.format(Locale.ROOT, ", validation %.1fs", r.validationSeconds()) : ""));
-        for (Map.Entry<String, Double> e : r.trainLoss().entrySet()) {
-            sb.append(String.format(Locale.ROOT, " %s %.4f", e.getKey(), e.getValue()));
-        }
-        if (r.skippedBatches() > 0) {
-            sb.append(" (skipped ").append(r.skippedBatches()).append(" batches)");
-        }
-        r.validation().ifPresent(v -> sb.append("\n  val ").append(v.summary()));
-        return sb.toString();
     }
 
     private static String runningLoss(double[] sum, double[] count) {
@@ -528,17 +512,9 @@ public final class MultiTaskTrainer {
         }
     }
 
-    private void writeCheckpoints(int epoch) {
-        CheckpointState state = new CheckpointState(epoch + 1, step, taskNames, ImmutableList.copyOf(lossHistory),
-                bestEpoch, bestScore, weighting.name(), weighting.state(), settings.describe(), optimizer.export());
-        try {
-            Checkpoints.save(checkpointDirectory.resolve(LAST_CHECKPOINT), block, state);
-            if (bestEpoch == epoch) {
-                Checkpoints.save(checkpointDirectory.resolve(BEST_CHECKPOINT), block, state);
-            }
-        } catch (IOException e) {
-            throw new UncheckedIOException("could not write a checkpoint to " + checkpointDirectory, e);
-        }
+    private CheckpointState checkpointState(int epoch) {
+        return new CheckpointState(epoch + 1, step, taskNames, ImmutableList.copyOf(lossHistory), bestEpoch, bestScore,
+                weighting.name(), weighting.state(), settings.describe(), optimizer.export());
     }
 
     /** @return the global step reached */
