@@ -21,7 +21,7 @@ import org.slf4j.LoggerFactory;
  * {@code at::globalContext().setUserEnabledMkldnn(false)} (Python's {@code torch.backends.mkldnn.enabled = False}),
  * is not exposed by DJL and is called through JNA on the engine's own {@code torch_cpu} library. Convolutions then
  * run on ATen's reference kernels (im2col and BLAS); their float32 gradients agree with float64 to 1e-6 for every
- * shape the library builds. Cost: 1.4–2.5× the step time of the (wrong) oneDNN kernels, measured in
+ * shape the library builds. Cost: 1.4–3.0× the step time of the (wrong) oneDNN kernels, measured in
  * {@code docs/determinism.md}. NNPACK, the other fast path, is switched off with it. CUDA never uses either.
  *
  * <p><b>MKL in reproducible mode.</b> libtorch's BLAS is Intel MKL, whose matrix products and dot products give
