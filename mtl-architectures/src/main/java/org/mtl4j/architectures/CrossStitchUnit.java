@@ -13,6 +13,7 @@ import ai.djl.nn.Parameter;
 import ai.djl.training.ParameterStore;
 import ai.djl.util.PairList;
 import java.util.Arrays;
+import org.mtl4j.core.data.EngineArrays;
 
 /**
  * A cross-stitch unit (Misra et al., CVPR 2016), per channel: {@code x̃_k^c = Σ_l α_{k,l}^c x_l^c} for the K task
@@ -43,7 +44,8 @@ final class CrossStitchUnit extends AbstractBlock {
         }
         alpha = addParameter(Parameter.builder().setName("alpha").setType(Parameter.Type.OTHER)
                 .optShape(new Shape(tasks, tasks, channels))
-                .optInitializer((manager, shape, dataType) -> manager.create(init, shape).toType(dataType, false))
+                .optInitializer((manager, shape, dataType) -> EngineArrays.create(manager, init, shape)
+                        .toType(dataType, false))
                 .build());
     }
 

@@ -109,7 +109,7 @@ class BadInputTest {
         Files.write(dir.resolve("garbage.ckpt"), "not a checkpoint".getBytes(StandardCharsets.UTF_8));
         byte[] whole = Files.readAllBytes(ckpt);
         Files.write(dir.resolve("cut.ckpt"), java.util.Arrays.copyOf(whole, whole.length - 100));
-        LossWeighting lossOnly = new LossWeighting() {
+        LossWeighting lossOnly = new org.mtl4j.core.weighting.LossBasedWeighting() {
             @Override
             public String name() {
                 return "loss-only";

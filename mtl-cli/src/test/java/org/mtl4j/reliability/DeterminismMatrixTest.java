@@ -23,9 +23,8 @@ import org.junit.jupiter.api.io.TempDir;
 class DeterminismMatrixTest {
 
     /**
-     * Soft sharing in parameter mode with PCGrad: about one run in a few hundred differs from a same-seed run in the
-     * same JVM (seen at batch 2, widths 4 and 8, only after other trainings ran in the JVM; one step alone repeats
-     * exactly). Not understood yet; docs/determinism.md lists it as the open exception to the guarantee. These cases
+     * Soft sharing in parameter mode: about one run in a few hundred differs from a same-seed run, in the same JVM or
+     * in the second one (seen at batch 2 and 64, widths 2 to 16; one step alone repeats exactly). Not understood yet; docs/determinism.md lists it as the open exception to the guarantee. These cases
      * are still trained and must stay finite.
      */
     private static boolean knownOpen(DeterminismMatrix.Case c) {

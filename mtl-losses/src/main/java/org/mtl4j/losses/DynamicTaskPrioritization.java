@@ -8,6 +8,7 @@ import com.google.common.collect.ImmutableMap;
 import java.util.Arrays;
 import java.util.Map;
 import org.mtl4j.core.weighting.LossWeighting;
+import org.mtl4j.core.weighting.LossBasedWeighting;
 import org.mtl4j.core.weighting.MetricSample;
 import org.mtl4j.core.weighting.WeightedLoss;
 import org.mtl4j.core.weighting.WeightingContext;
@@ -26,7 +27,7 @@ import org.mtl4j.core.weighting.WeightingContext;
  * at the start and tends to 1 as the error vanishes. {@code γ} = {@value #DEFAULT_GAMMA} by default (the paper tunes
  * a focusing parameter per task). Loss mode only; costs one metric evaluation per task and step.
  */
-final class DynamicTaskPrioritization implements LossWeighting {
+final class DynamicTaskPrioritization implements LossBasedWeighting {
 
     /** The default focusing parameter γ. */
     static final double DEFAULT_GAMMA = 1.0;

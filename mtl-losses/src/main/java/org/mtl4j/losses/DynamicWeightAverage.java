@@ -6,6 +6,7 @@ import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDList;
 import java.util.Arrays;
 import org.mtl4j.core.weighting.LossWeighting;
+import org.mtl4j.core.weighting.LossBasedWeighting;
 import org.mtl4j.core.weighting.WeightedLoss;
 import org.mtl4j.core.weighting.WeightingContext;
 
@@ -19,7 +20,7 @@ import org.mtl4j.core.weighting.WeightingContext;
  * author suggests 0.5–5, larger is flatter. A task with no loss recorded in either epoch gets ratio 1. Loss mode
  * only; costs nothing beyond a plain step.
  */
-final class DynamicWeightAverage implements LossWeighting {
+final class DynamicWeightAverage implements LossBasedWeighting {
 
     /** The paper's default temperature. */
     static final double DEFAULT_TEMPERATURE = 2.0;

@@ -8,6 +8,7 @@ import com.google.common.collect.ImmutableMap;
 import java.util.Map;
 import java.util.Optional;
 import org.mtl4j.core.weighting.LossWeighting;
+import org.mtl4j.core.weighting.LossBasedWeighting;
 import org.mtl4j.core.weighting.WeightedLoss;
 import org.mtl4j.core.weighting.WeightingContext;
 
@@ -26,7 +27,7 @@ import org.mtl4j.core.weighting.WeightingContext;
  * weight away from the tasks that improved fastest. Logits and Adam moments are checkpointed. Tasks without labels in
  * a batch take no part in {@code c} or the update. Loss mode only; one extra forward pass without gradients per step.
  */
-final class Famo implements LossWeighting {
+final class Famo implements LossBasedWeighting {
 
     /** LibMTL's default logit learning rate. */
     static final double DEFAULT_LOGIT_LEARNING_RATE = 0.025;

@@ -3,6 +3,7 @@ package org.mtl4j.losses;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDList;
 import org.mtl4j.core.weighting.LossWeighting;
+import org.mtl4j.core.weighting.LossBasedWeighting;
 import org.mtl4j.core.weighting.WeightedLoss;
 import org.mtl4j.core.weighting.WeightingContext;
 
@@ -16,7 +17,7 @@ import org.mtl4j.core.weighting.WeightingContext;
  * {@code ∂L/∂L_k = L / (K L_k)} favour the tasks with small losses. Tasks without labels in a batch (loss 0) are
  * left out of the product, and losses are floored at {@code 1e-12}. Loss mode only; no extra cost.
  */
-final class GeometricLossStrategy implements LossWeighting {
+final class GeometricLossStrategy implements LossBasedWeighting {
 
     /** Losses are floored here before the logarithm. */
     static final double FLOOR = 1e-12;

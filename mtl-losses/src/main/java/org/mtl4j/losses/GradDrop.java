@@ -7,7 +7,9 @@ import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.types.DataType;
 import com.google.common.collect.ImmutableSet;
 import java.util.SplittableRandom;
+import org.mtl4j.core.data.EngineArrays;
 import org.mtl4j.core.weighting.CombinedGradient;
+import org.mtl4j.core.weighting.GradientBasedWeighting;
 import org.mtl4j.core.weighting.GradientMode;
 import org.mtl4j.core.weighting.LossWeighting;
 import org.mtl4j.core.weighting.WeightingContext;
@@ -24,7 +26,7 @@ import org.mtl4j.losses.WeightingFunctions.Combination;
  * mode only (the sign choice is made per activation). {@code U} comes from the step's seed, so runs repeat. There
  * are no task weights; the reported value per task is the share of its gradient's magnitude that passes the mask.
  */
-final class GradDrop implements LossWeighting {
+final class GradDrop implements GradientBasedWeighting {
 
     private final double leak;
 
@@ -48,7 +50,7 @@ final class GradDrop implements LossWeighting {
             WeightingContext context) {
         int d = (int) taskGradients.getShape().get(1);
         NDArray g = taskGradients;
-        NDArray u = g.getManager().create(uniforms(context.stepSeed(), d));
+        NDArray u = EngineArrays.create(g.getManager(), uniforms(context.stepSeed(), d));
         NDArray abs = g.abs();
         NDArray purity = g.sum(new int[] {0}).div(abs.sum(new int[] {0}).add(1e-7f)).add(1f).mul(0.5f);
         NDArray positive = purity.gt(u).expandDims(0).logicalAnd(g.gt(0f));

@@ -15,6 +15,7 @@ import org.mtl4j.core.weighting.CombinedGradient;
 import org.mtl4j.core.weighting.GradientMode;
 import org.mtl4j.core.weighting.GradientSegment;
 import org.mtl4j.core.weighting.LossWeighting;
+import org.mtl4j.core.weighting.GradientBasedWeighting;
 import org.mtl4j.core.weighting.WeightingContext;
 import org.mtl4j.core.weighting.WeightingParameters;
 import org.mtl4j.losses.WeightingFunctions.GradNormStep;
@@ -34,7 +35,7 @@ import org.mtl4j.losses.WeightingFunctions.GradNormStep;
  * two dimensions (the last shared convolution or linear weight); in representation mode it is the shared
  * representation, as in LibMTL. {@code α = 1.5} by default (the paper's NYUv2 setting, LibMTL's default).
  */
-final class GradNorm implements LossWeighting {
+final class GradNorm implements GradientBasedWeighting {
 
     /** The paper's and LibMTL's default asymmetry α. */
     static final double DEFAULT_ALPHA = 1.5;

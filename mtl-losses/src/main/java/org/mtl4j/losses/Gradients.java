@@ -4,6 +4,7 @@ import static com.google.common.base.Preconditions.checkArgument;
 
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.types.Shape;
+import org.mtl4j.core.data.EngineArrays;
 
 /**
  * Plumbing shared by the gradient-based strategies. Most of them only need the K×K Gram matrix
@@ -72,7 +73,7 @@ final class Gradients {
     static NDArray combine(NDArray g, double[] alpha) {
         int k = (int) g.getShape().get(0);
         checkArgument(alpha.length == k, "%s weights for %s task gradients", alpha.length, k);
-        try (NDArray a = g.getManager().create(toFloat(alpha), new Shape(1, k)); NDArray row = a.matMul(g)) {
+        try (NDArray a = EngineArrays.create(g.getManager(), toFloat(alpha), new Shape(1, k)); NDArray row = a.matMul(g)) {
             return row.reshape(g.getShape().get(1));
         }
     }
@@ -250,7 +251,9 @@ final class Gradients {
 
     /** @return a float32 NDArray of shape {@code (K)} on {@code like}'s manager */
     static NDArray vector(NDArray like, double[] values) {
-        return like.getManager().create(toFloat(values));
+        // engine-owned memory: callers reshape the result, and a view of an array made from a Java array can
+        // outlive the direct buffer behind it (the garbage collector frees that buffer with the wrapper)
+        return EngineArrays.create(like.getManager(), toFloat(values));
     }
 
     private static void checkRectangular(double[][] g) {

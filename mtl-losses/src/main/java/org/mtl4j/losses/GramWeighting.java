@@ -6,6 +6,7 @@ import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDList;
 import org.mtl4j.core.weighting.CombinedGradient;
 import org.mtl4j.core.weighting.LossWeighting;
+import org.mtl4j.core.weighting.GradientBasedWeighting;
 import org.mtl4j.core.weighting.WeightingContext;
 import org.mtl4j.losses.WeightingFunctions.Combination;
 
@@ -14,7 +15,7 @@ import org.mtl4j.losses.WeightingFunctions.Combination;
  * (PCGrad, MGDA-UB, CAGrad, Nash-MTL): {@code α = f(G, present)}, then {@code d = Σ_i α_i g_i}. The training hook
  * and the plain-array function {@link #combine(double[][], long)} share {@link #weights}.
  */
-abstract class GramWeighting implements LossWeighting {
+abstract class GramWeighting implements GradientBasedWeighting {
 
     /**
      * Chooses the task weights.

@@ -12,6 +12,7 @@ import java.util.Optional;
 import org.mtl4j.core.weighting.CombinedGradient;
 import org.mtl4j.core.weighting.GradientMode;
 import org.mtl4j.core.weighting.LossWeighting;
+import org.mtl4j.core.weighting.GradientBasedWeighting;
 import org.mtl4j.core.weighting.WeightingContext;
 import org.mtl4j.core.weighting.WeightingParameters;
 import org.mtl4j.losses.WeightingFunctions.Combination;
@@ -29,7 +30,7 @@ import org.mtl4j.losses.WeightingFunctions.Combination;
  * the raw task gradients are {@code α_i e^{s_i}}; they need not be non-negative. When {@code D Uᵀ} is singular (two
  * parallel gradients) the weights fall back to {@code 1/K}. Works in parameter and representation mode.
  */
-final class Imtl implements LossWeighting {
+final class Imtl implements GradientBasedWeighting {
 
     private static final String PARAMETER = "imtl_log_scale";
 

@@ -4,6 +4,7 @@ import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDList;
 import java.util.SplittableRandom;
 import org.mtl4j.core.weighting.LossWeighting;
+import org.mtl4j.core.weighting.LossBasedWeighting;
 import org.mtl4j.core.weighting.WeightedLoss;
 import org.mtl4j.core.weighting.WeightingContext;
 
@@ -15,7 +16,7 @@ import org.mtl4j.core.weighting.WeightingContext;
  * {@code Σ_k λ_k L_k} (the weights sum to 1, as in LibMTL). The draw comes from the step's seed, so a run repeats
  * exactly. A baseline that any balancing method should beat; loss mode only, no extra cost.
  */
-final class RandomLossWeighting implements LossWeighting {
+final class RandomLossWeighting implements LossBasedWeighting {
 
     @Override
     public String name() {

@@ -9,6 +9,7 @@ import ai.djl.nn.Block;
 import com.google.common.collect.ImmutableList;
 import java.util.Optional;
 import org.mtl4j.core.weighting.LossWeighting;
+import org.mtl4j.core.weighting.LossBasedWeighting;
 import org.mtl4j.core.weighting.WeightedLoss;
 import org.mtl4j.core.weighting.WeightingContext;
 import org.mtl4j.core.weighting.WeightingParameters;
@@ -24,7 +25,7 @@ import org.mtl4j.core.weighting.WeightingParameters;
  * collapsing to zero. {@code s_i} starts at {@value #DEFAULT_INITIAL_LOG_VARIANCE} by default, as in LibMTL and the
  * MTAN code. Tasks without labels in a batch contribute neither term. Loss mode only; one backward pass per step.
  */
-final class UncertaintyWeighting implements LossWeighting {
+final class UncertaintyWeighting implements LossBasedWeighting {
 
     /** LibMTL's and the MTAN code's initial log-variance. */
     static final float DEFAULT_INITIAL_LOG_VARIANCE = -0.5f;

@@ -20,7 +20,8 @@ import org.junit.jupiter.api.Test;
 import org.mtl4j.core.weighting.CombinedGradient;
 import org.mtl4j.core.weighting.GradientMode;
 import org.mtl4j.core.weighting.GradientSegment;
-import org.mtl4j.core.weighting.LossWeighting;
+import org.mtl4j.core.weighting.GradientBasedWeighting;
+import org.mtl4j.core.weighting.LossBasedWeighting;
 import org.mtl4j.core.weighting.MetricSample;
 import org.mtl4j.core.weighting.WeightedLoss;
 import org.mtl4j.core.weighting.WeightingContext;
@@ -104,7 +105,7 @@ class HookConsistencyTest {
         }
     }
 
-    private static void check(LossWeighting w, NDArray g, WeightingContext ctx, Combination expected) {
+    private static void check(GradientBasedWeighting w, NDArray g, WeightingContext ctx, Combination expected) {
         CombinedGradient c = w.combineGradients(g, losses(g.getManager(), 1, 1, 1), new NDList(), ctx);
         assertArrayEquals(expected.weights(), c.weights(), 1e-4, w.name());
         assertArrayEquals(expected.direction(), Gradients.toDouble(c.gradient().toFloatArray()), 1e-3, w.name());
@@ -117,7 +118,8 @@ class HookConsistencyTest {
         try (NDManager m = manager.newSubManager()) {
             WeightingContext ctx = context(GradientMode.PARAMETERS, 1, ImmutableList.of(4, 4, 0),
                     ImmutableList.of());
-            for (LossWeighting w : new LossWeighting[] {new Mgda(), new CaGrad(0.5), new NashMtl(0), new PcGrad()}) {
+            for (GradientBasedWeighting w : new GradientBasedWeighting[] {new Mgda(), new CaGrad(0.5), new NashMtl(0),
+                new PcGrad()}) {
                 CombinedGradient c = w.combineGradients(matrix(m, g), losses(m, 1, 1, 0), new NDList(), ctx);
                 assertEquals(0, c.weights()[2], 0, w.name());
                 double[] d = Gradients.toDouble(c.gradient().toFloatArray());
@@ -220,9 +222,9 @@ class HookConsistencyTest {
                 ImmutableList.of(0.8, 1.9, 0.5));
         ImmutableList<MetricSample> metrics = ImmutableList.of(new MetricSample("acc", 0.7, true),
                 new MetricSample("err", 3.0, false), new MetricSample("err", 0.4, false));
-        LossWeighting[] strategies = {new DynamicWeightAverage(2), new RandomLossWeighting(),
+        LossBasedWeighting[] strategies = {new DynamicWeightAverage(2), new RandomLossWeighting(),
             new GeometricLossStrategy(), new Famo(0.025, 1e-3), new DynamicTaskPrioritization(1, 0.1)};
-        for (LossWeighting w : strategies) {
+        for (LossBasedWeighting w : strategies) {
             try (NDManager m = manager.newSubManager(); GradientCollector gc = Engine.getInstance()
                     .newGradientCollector()) {
                 NDList l = losses(m, 0.9, 2.5, 0.3);
@@ -253,7 +255,7 @@ class HookConsistencyTest {
                 weightsOf(new DynamicTaskPrioritization(1, 0.1), history, metrics), 1e-12);
     }
 
-    private static double[] weightsOf(LossWeighting w, ImmutableList<ImmutableList<Double>> history,
+    private static double[] weightsOf(LossBasedWeighting w, ImmutableList<ImmutableList<Double>> history,
             ImmutableList<MetricSample> metrics) {
         try (NDManager m = manager.newSubManager()) {
             WeightingContext ctx = new WeightingContext(5, 2, TASKS, history, 99, GradientMode.NONE,

@@ -5,6 +5,7 @@ import static com.google.common.base.Preconditions.checkArgument;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDList;
 import org.mtl4j.core.weighting.LossWeighting;
+import org.mtl4j.core.weighting.LossBasedWeighting;
 import org.mtl4j.core.weighting.WeightedLoss;
 import org.mtl4j.core.weighting.WeightingContext;
 import org.mtl4j.core.weighting.WeightingProvider;
@@ -14,7 +15,7 @@ import org.mtl4j.core.weighting.WeightingProvider;
  * {@code boost}, the others 1. It is one class plus one line in {@code META-INF/services}, and
  * {@code --weighting largest[:boost]} finds it.
  */
-public final class LargestLossWeighting implements LossWeighting {
+public final class LargestLossWeighting implements LossBasedWeighting {
 
     private final double boost;
 

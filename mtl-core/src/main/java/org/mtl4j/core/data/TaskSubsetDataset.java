@@ -53,7 +53,7 @@ public final class TaskSubsetDataset extends RandomAccessDataset {
             kept.add(labels.get(tasks[i]));
             p[i] = presence[tasks[i]];
         }
-        NDArray mask = manager.create(p);
+        NDArray mask = EngineArrays.create(manager, p);
         kept.add(mask);
         return new Record(r.getData(), kept);
     }

@@ -13,6 +13,7 @@ import com.google.common.collect.ImmutableList;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
+import org.mtl4j.core.data.EngineArrays;
 
 /**
  * Checks that the engine computes float32 convolution gradients correctly on this machine: each case runs one
@@ -171,7 +172,7 @@ public final class ConvolutionGradientCheck {
         for (int i = 0; i < v.length; i++) {
             v[i] = (float) (random.nextGaussian() * scale);
         }
-        return m.create(v, shape);
+        return EngineArrays.create(m, v, shape);
     }
 
     private static NDArray[] gradients(NDManager m, Case c, NDArray x, NDArray w, NDArray g, DataType type) {

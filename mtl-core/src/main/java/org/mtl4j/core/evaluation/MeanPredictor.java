@@ -13,6 +13,7 @@ import ai.djl.translate.TranslateException;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.util.List;
+import org.mtl4j.core.data.EngineArrays;
 import org.mtl4j.core.task.OutputKind;
 import org.mtl4j.core.task.Task;
 import org.mtl4j.core.task.TaskLosses;
@@ -85,7 +86,9 @@ public final class MeanPredictor {
                 }
                 Shape perChannel = task.kind() == OutputKind.DENSE ? new Shape(1, task.channels(), 1, 1)
                         : new Shape(1, task.channels());
-                NDArray c = labels.get(t).getManager().create(constant[t], perChannel);
+                // engine-owned memory: broadcast() is a view, and a view of an array made from a Java array would
+                // outlive the direct buffer behind it
+                NDArray c = EngineArrays.create(labels.get(t).getManager(), constant[t], perChannel);
                 out.add(c.broadcast(new Shape(dims)));
             }
             return out;

@@ -16,6 +16,7 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import org.mtl4j.core.checkpoint.OptimizerState;
+import org.mtl4j.core.data.EngineArrays;
 
 /**
  * Adam (Kingma and Ba, ICLR 2015), AdamW (Loshchilov and Hutter, ICLR 2019) or SGD with momentum, whose moments can be
@@ -164,7 +165,7 @@ public final class CheckpointableOptimizer extends Optimizer {
                 checkArgument(weight.getDataType() == DataType.FLOAT32,
                         "optimizer moments can be restored for float32 parameters only; '%s' is %s", name,
                         weight.getDataType());
-                state[i] = manager.create(values, weight.getShape()).toDevice(weight.getDevice(), false);
+                state[i] = EngineArrays.create(manager, values, weight.getShape()).toDevice(weight.getDevice(), false);
             } else {
                 state[i] = manager.zeros(weight.getShape(), weight.getDataType(), weight.getDevice());
             }

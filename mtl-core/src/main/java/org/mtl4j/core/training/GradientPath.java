@@ -11,6 +11,7 @@ import java.util.Optional;
 import java.util.function.Function;
 import org.mtl4j.core.model.MultiTaskBlock;
 import org.mtl4j.core.weighting.CombinedGradient;
+import org.mtl4j.core.weighting.GradientBasedWeighting;
 import org.mtl4j.core.weighting.GradientMode;
 import org.mtl4j.core.weighting.GradientSegment;
 import org.mtl4j.core.weighting.LossWeighting;
@@ -88,7 +89,8 @@ abstract class GradientPath {
         final Result backward(Step step) {
             NDArray g = taskGradients(step);
             WeightingContext ctx = step.context().apply(segments());
-            CombinedGradient c = step.weighting().combineGradients(g, step.losses(), step.learnable(), ctx);
+            CombinedGradient c = ((GradientBasedWeighting) step.weighting()).combineGradients(g, step.losses(),
+                    step.learnable(), ctx);
             applyCombined(c.gradient());
             step.regularization().ifPresent(step.collector()::backward);
             backwardLearnable(step.collector(), step.learnable(), c.learnableGradients());

@@ -2,6 +2,7 @@ package org.mtl4j.core.training;
 
 import ai.djl.ndarray.NDArray;
 import com.google.common.collect.ImmutableList;
+import org.mtl4j.core.weighting.LossBasedWeighting;
 import org.mtl4j.core.weighting.WeightedLoss;
 import org.mtl4j.core.weighting.WeightingContext;
 
@@ -11,7 +12,7 @@ final class LossOnlyPath extends GradientPath {
     @Override
     Result backward(Step step) {
         WeightingContext ctx = step.context().apply(ImmutableList.of());
-        WeightedLoss wl = step.weighting().weightLosses(step.losses(), step.learnable(), ctx);
+        WeightedLoss wl = ((LossBasedWeighting) step.weighting()).weightLosses(step.losses(), step.learnable(), ctx);
         NDArray total = step.regularization().isPresent() ? wl.total().add(step.regularization().get())
                 : wl.total();
         step.collector().backward(total);

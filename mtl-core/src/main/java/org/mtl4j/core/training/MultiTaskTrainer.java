@@ -58,7 +58,8 @@ import org.mtl4j.core.weighting.WeightingContext;
  * {@link TrainingListener} callbacks and atomic checkpoints ({@code last.ckpt} every epoch, {@code best.ckpt} on a
  * new best epoch).
  *
- * <p>The strategy fills in one hook ({@link LossWeighting#weightLosses} or {@link LossWeighting#combineGradients});
+ * <p>The strategy fills in one hook ({@link org.mtl4j.core.weighting.LossBasedWeighting#weightLosses} or
+ * {@link org.mtl4j.core.weighting.GradientBasedWeighting#combineGradients});
  * everything else lives here. For strategies that ask for it the loop also measures each task's primary metric on
  * the batch ({@link LossWeighting#usesTrainingMetrics()}), gives learnable weights the gradient a gradient-based
  * strategy computed for them ({@link CombinedGradient#learnableGradients()}), and after the optimiser step

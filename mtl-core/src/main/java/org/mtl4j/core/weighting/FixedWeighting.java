@@ -4,13 +4,15 @@ import static com.google.common.base.Preconditions.checkArgument;
 
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDList;
+import ai.djl.ndarray.types.Shape;
 import com.google.common.collect.ImmutableSet;
 import java.util.Arrays;
+import org.mtl4j.core.data.EngineArrays;
 
 /**
  * Equal ({@code λ_k = 1}) or fixed weights: {@code L = Σ_k λ_k L_k}.
  */
-final class FixedWeighting implements LossWeighting {
+final class FixedWeighting implements LossBasedWeighting, GradientBasedWeighting {
 
     private final String name;
     private final double[] weights;
@@ -61,7 +63,7 @@ final class FixedWeighting implements LossWeighting {
                     weights.length, w.length);
             System.arraycopy(weights, 0, w, 0, w.length);
         }
-        NDArray wa = taskGradients.getManager().create(toFloat(w)).reshape(w.length, 1);
+        NDArray wa = EngineArrays.create(taskGradients.getManager(), toFloat(w), new Shape(w.length, 1));
         return new CombinedGradient(taskGradients.mul(wa).sum(new int[] {0}), w);
     }
 

@@ -42,6 +42,10 @@ public final class GradientModes {
                 + "supports %s", weighting.name(), mode, weighting.gradientModes());
         checkState(network.supports(mode), "architecture '%s' cannot give per-task gradients in mode %s",
                 architecture, mode);
+        checkState(mode == GradientMode.NONE ? weighting instanceof LossBasedWeighting
+                : weighting instanceof GradientBasedWeighting, "weighting '%s' lists gradient mode %s but does not "
+                + "implement %s", weighting.name(), mode, mode == GradientMode.NONE ? "LossBasedWeighting"
+                        : "GradientBasedWeighting");
         return mode;
     }
 }

@@ -7,7 +7,7 @@ import ai.djl.ndarray.types.Shape;
 
 /**
  * Where one shared tensor lies inside the flattened columns of the K×D per-task gradient matrix that
- * {@link LossWeighting#combineGradients} receives: columns {@code [offset, offset + size)} hold the gradient of the
+ * {@link GradientBasedWeighting#combineGradients} receives: columns {@code [offset, offset + size)} hold the gradient of the
  * tensor called {@code name}, of shape {@code shape}. In {@link GradientMode#PARAMETERS} mode there is one segment
  * per shared parameter, in {@code MultiTaskBlock.sharedParameters()} order; in {@link GradientMode#REPRESENTATION}
  * mode one per array of the shared representation. Strategies that look at one layer only (GradNorm's "last shared

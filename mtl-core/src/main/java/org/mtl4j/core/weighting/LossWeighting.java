@@ -14,9 +14,9 @@ import java.util.Optional;
  *
  * <p>The training loop owns forward, backward and the optimiser step; a strategy fills in one small hook:
  * <ul>
- *   <li>loss-based strategies ({@link GradientMode#NONE}) implement {@link #weightLosses}: given the K task losses
+ *   <li>loss-based strategies ({@link GradientMode#NONE}) implement {@link LossBasedWeighting#weightLosses}: given the K task losses
  *       they return the scalar to back-propagate, for example {@code Σ_k λ_k L_k};
- *   <li>gradient-based strategies implement {@link #combineGradients}: given the K×D matrix of per-task gradients
+ *   <li>gradient-based strategies implement {@link GradientBasedWeighting#combineGradients}: given the K×D matrix of per-task gradients
  *       (with respect to the shared parameters or the shared representation, see {@link GradientMode}) they return
  *       the D-vector the loop writes back before the optimiser step. Task heads always receive their own task's
  *       gradient with weight 1 (LibMTL's convention).
@@ -115,32 +115,6 @@ public interface LossWeighting {
      */
     default Optional<Block> createParameterBlock(ImmutableList<String> taskNames) {
         return Optional.empty();
-    }
-
-    /**
-     * Combines the task losses into the loss to back-propagate ({@link GradientMode#NONE} strategies).
-     *
-     * @param losses the K scalar task losses (mean over valid elements; 0 for tasks without labels in the batch)
-     * @param learnable the values of the learnable parameters (empty when there are none)
-     * @param context the step's context
-     * @return the combined loss and the weights used
-     */
-    default WeightedLoss weightLosses(NDList losses, NDList learnable, WeightingContext context) {
-        throw new UnsupportedOperationException(name() + " is gradient-based: it does not weight losses");
-    }
-
-    /**
-     * Combines the per-task gradients ({@link GradientMode#PARAMETERS} or {@link GradientMode#REPRESENTATION}).
-     *
-     * @param taskGradients the K×D matrix of per-task gradients
-     * @param losses the K scalar task losses (already back-propagated; values only)
-     * @param learnable the values of the learnable parameters (empty when there are none)
-     * @param context the step's context
-     * @return the combined D-vector and the weights
-     */
-    default CombinedGradient combineGradients(NDArray taskGradients, NDList losses, NDList learnable,
-            WeightingContext context) {
-        throw new UnsupportedOperationException(name() + " is loss-based: it does not combine gradients");
     }
 
     /**
