@@ -4,7 +4,6 @@ import static com.google.common.base.Preconditions.checkArgument;
 
 import ai.djl.ndarray.types.Shape;
 import com.google.common.collect.ImmutableList;
-import org.mtl4j.core.engine.EngineNumerics;
 import org.mtl4j.core.model.Architecture;
 import org.mtl4j.core.model.EncoderFactory;
 import org.mtl4j.core.model.MultiTaskBlock;
@@ -47,11 +46,6 @@ public final class Architectures {
     public static final double DEFAULT_CROSS_STITCH_SELF = 0.9;
     /** The default number of MMoE experts. */
     public static final int DEFAULT_EXPERTS = 3;
-
-    static {
-        // networks built here compute right convolution gradients even when used without MultiTask.builder()
-        EngineNumerics.configure();
-    }
 
     private Architectures() {}
 

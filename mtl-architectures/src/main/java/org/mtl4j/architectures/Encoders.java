@@ -11,7 +11,6 @@ import ai.djl.nn.convolutional.Conv2d;
 import ai.djl.nn.core.Linear;
 import ai.djl.nn.norm.BatchNorm;
 import java.util.Arrays;
-import org.mtl4j.core.engine.EngineNumerics;
 import org.mtl4j.core.model.EncoderFactory;
 
 /**
@@ -29,11 +28,6 @@ import org.mtl4j.core.model.EncoderFactory;
  * block at {@code 2w} channels and {@code H/4}), the MLP one stage per layer.
  */
 public final class Encoders {
-
-    static {
-        // networks built here compute right convolution gradients even when used without MultiTask.builder()
-        EngineNumerics.configure();
-    }
 
     private Encoders() {}
 

@@ -93,7 +93,6 @@ class NetworkGradientCheckTest {
                     worstName = names.get(i);
                 }
             }
-            System.err.printf("NGC %s %d %d %d %d worst %.3g %s%n", arch, width, channels, size, batch, worst, worstName);
             assertTrue(worst <= TOLERANCE, String.format("%s: float32 gradient off by %.3g of its norm", worstName,
                     worst));
         }

@@ -32,8 +32,9 @@ final class CheckNativesCommand implements Callable<Integer> {
     public Integer call() {
         java.io.PrintWriter out = spec.commandLine().getOut();
         EngineNumerics.State state = EngineNumerics.configure();
+        var provenance = RunProvenance.describe();
         out.printf("engine %s %s, %s; mtl4j trains with: %s, MKL reproducible mode %s%n",
-                RunProvenance.describe().get("engine"), RunProvenance.describe().get("engine_version"),
+                provenance.get("engine"), provenance.get("engine_version"),
                 System.getProperty("os.arch"), state.convolutions(), state.mklReproducible() ? "on" : "off");
         var cases = quick ? ConvolutionGradientCheck.quickPanel() : ConvolutionGradientCheck.fullPanel();
         Boolean before = EngineNumerics.oneDnnEnabled();

@@ -55,13 +55,12 @@ public final class DeterminismMatrix {
     static List<Case> cases() {
         List<Case> out = new ArrayList<>();
         for (String arch : ARCHS) {
+            List<GradientMode> modes = List.of(GradientMode.NONE, GradientMode.PARAMETERS,
+                    GradientMode.REPRESENTATION).stream().filter(m -> supports(arch, m)).toList();
             for (int width : WIDTHS) {
                 for (int batch : BATCHES) {
-                    for (GradientMode mode : List.of(GradientMode.NONE, GradientMode.PARAMETERS,
-                            GradientMode.REPRESENTATION)) {
-                        if (supports(arch, mode)) {
-                            out.add(new Case(arch, width, batch, mode));
-                        }
+                    for (GradientMode mode : modes) {
+                        out.add(new Case(arch, width, batch, mode));
                     }
                 }
             }

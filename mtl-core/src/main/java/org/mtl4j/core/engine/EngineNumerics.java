@@ -11,8 +11,8 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Sets up the PyTorch engine's CPU numerics so that float32 training is right and repeatable: called once, before
- * mtl4j builds or trains a network ({@code MultiTask.builder().build()}, the trainer, {@code Encoders} and
- * {@code Architectures} call it).
+ * mtl4j builds or trains a network (every {@code MultiTaskBlock}'s constructor, {@code MultiTask.builder().build()}
+ * and the trainer call it).
  *
  * <p><b>oneDNN convolutions off.</b> The libtorch 2.7.1 CPU natives that DJL 0.36 serves compute convolutions through
  * oneDNN, whose AVX-512 kernels return wrong results when a convolution's channel count is not a multiple of 16 (1, 2,
@@ -102,11 +102,6 @@ public final class EngineNumerics {
         }
     }
 
-    /** @return what {@link #configure()} did, or {@code null} before its first call */
-    public static State state() {
-        return state;
-    }
-
     /**
      * Whether oneDNN is currently enabled in libtorch's global context.
      *
@@ -133,9 +128,14 @@ public final class EngineNumerics {
         if (lib == null) {
             return false;
         }
-        Pointer ctx = lib.getFunction(GLOBAL_CONTEXT).invokePointer(new Object[0]);
-        lib.getFunction(SET_MKLDNN).invokeVoid(new Object[] {ctx, Boolean.valueOf(enabled)});
+        setFlag(lib, SET_MKLDNN, enabled);
         return true;
+    }
+
+    /** Calls a {@code void at::Context::setX(bool)} setter on libtorch's global context. */
+    private static void setFlag(NativeLibrary lib, String setter, boolean value) {
+        Pointer ctx = lib.getFunction(GLOBAL_CONTEXT).invokePointer(new Object[0]);
+        lib.getFunction(setter).invokeVoid(new Object[] {ctx, Boolean.valueOf(value)});
     }
 
     private static String property(String name, String byDefault, String other) {
@@ -154,10 +154,10 @@ public final class EngineNumerics {
             return Convolutions.ONEDNN_BY_REQUEST;
         }
         NativeLibrary lib = torchCpu();
-        if (lib != null && setOneDnnEnabled(false)) {
+        if (lib != null) {
+            setFlag(lib, SET_MKLDNN, false);
             try {
-                Pointer ctx = lib.getFunction(GLOBAL_CONTEXT).invokePointer(new Object[0]);
-                lib.getFunction(SET_NNPACK).invokeVoid(new Object[] {ctx, Boolean.FALSE});
+                setFlag(lib, SET_NNPACK, false);
             } catch (UnsatisfiedLinkError e) {
                 LOG.debug("libtorch has no NNPACK switch: {}", e.getMessage());
             }

@@ -9,6 +9,7 @@ import ai.djl.util.PairList;
 import com.google.common.collect.ImmutableList;
 import java.util.List;
 import java.util.Optional;
+import org.mtl4j.core.engine.EngineNumerics;
 
 /**
  * The multi-task model contract: a DJL block whose forward pass gives one prediction per task, in task order
@@ -30,12 +31,14 @@ public abstract class MultiTaskBlock extends AbstractBlock {
     private RepresentationTap tap;
 
     /**
-     * Creates the block.
+     * Creates the block, after setting up the engine's numerics ({@link EngineNumerics#configure()}), so that every
+     * multi-task network computes right convolution gradients however it is built and trained.
      *
      * @param version the serialisation version of the subclass
      */
     protected MultiTaskBlock(byte version) {
         super(version);
+        EngineNumerics.configure();
     }
 
     /** @return the task names, in the order of the predictions */
