@@ -14,6 +14,7 @@ import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
+import java.util.function.UnaryOperator;
 import org.mtl4j.core.engine.EngineNumerics;
 import org.mtl4j.core.model.Architecture;
 import org.mtl4j.core.model.EncoderFactory;
@@ -64,7 +65,10 @@ public final class MultiTask {
         private Architecture sharing;
         private final List<Task> tasks = new ArrayList<>();
         private LossWeighting weighting = LossWeighting.equal();
-        private final TrainingSettings.Builder settings = TrainingSettings.builder();
+        /** The recipe given to {@link #settings}, or the defaults. */
+        private TrainingSettings baseRecipe = TrainingSettings.DEFAULT;
+        /** The single-field setters called on this builder, in order; they win over {@link #settings}. */
+        private final List<UnaryOperator<TrainingSettings.Builder>> overrides = new ArrayList<>();
         private Device device;
 
         private Builder() {}
@@ -140,7 +144,7 @@ public final class MultiTask {
          * @return this builder
          */
         public Builder optimizer(OptimizerKind kind, float learningRate) {
-            settings.optimizer(kind).learningRate(learningRate);
+            overrides.add(b -> b.optimizer(kind).learningRate(learningRate));
             return this;
         }
 
@@ -149,7 +153,7 @@ public final class MultiTask {
          * @return this builder
          */
         public Builder epochs(int epochs) {
-            settings.epochs(epochs);
+            overrides.add(b -> b.epochs(epochs));
             return this;
         }
 
@@ -158,7 +162,7 @@ public final class MultiTask {
          * @return this builder
          */
         public Builder batchSize(int batchSize) {
-            settings.batchSize(batchSize);
+            overrides.add(b -> b.batchSize(batchSize));
             return this;
         }
 
@@ -167,7 +171,7 @@ public final class MultiTask {
          * @return this builder
          */
         public Builder seed(long seed) {
-            settings.seed(seed);
+            overrides.add(b -> b.seed(seed));
             return this;
         }
 
@@ -180,23 +184,20 @@ public final class MultiTask {
          * @return this builder
          */
         public Builder gradientMode(GradientMode mode) {
-            settings.gradientMode(mode);
+            overrides.add(b -> b.gradientMode(checkNotNull(mode, "gradient mode")));
             return this;
         }
 
         /**
-         * Replaces the whole training recipe.
+         * Sets the training recipe. It composes with the single-field setters of this builder ({@link #epochs},
+         * {@link #batchSize}, {@link #optimizer}, {@link #seed}, {@link #gradientMode}): those win, whether called
+         * before or after this method; a second call replaces the first recipe.
          *
-         * @param recipe the settings
+         * @param settings the recipe
          * @return this builder
          */
-        public Builder settings(TrainingSettings recipe) {
-            TrainingSettings r = checkNotNull(recipe, "settings");
-            settings.epochs(r.epochs()).batchSize(r.batchSize()).optimizer(r.optimizer())
-                    .learningRate(r.learningRate()).weightDecay(r.weightDecay()).momentum(r.momentum())
-                    .schedule(r.schedule()).seed(r.seed()).gradientMode(r.gradientMode())
-                    .clipGradientNorm(r.clipGradientNorm()).nonFinitePolicy(r.nonFinitePolicy())
-                    .maxBatchesPerEpoch(r.maxBatchesPerEpoch()).progressBar(r.progressBar()).verbose(r.verbose());
+        public Builder settings(TrainingSettings settings) {
+            this.baseRecipe = checkNotNull(settings, "settings");
             return this;
         }
 
@@ -224,7 +225,9 @@ public final class MultiTask {
             for (Task t : tasks) {
                 checkState(names.add(t.name()), "task '%s' added twice; task names must be unique", t.name());
             }
-            TrainingSettings recipe = settings.build();
+            TrainingSettings.Builder composed = baseRecipe.toBuilder();
+            overrides.forEach(o -> o.apply(composed));
+            TrainingSettings recipe = composed.build();
             ImmutableList<Task> taskList = ImmutableList.copyOf(tasks);
             EngineNumerics.configure();
             Device target = device != null ? device
@@ -236,7 +239,7 @@ public final class MultiTask {
                     taskList.stream().map(Task::name).toList());
             GradientMode mode = GradientModes.decide(recipe.gradientMode(), weighting, network, sharing.name());
             if (mode != recipe.gradientMode()) {
-                recipe = recipe.toBuilder().gradientMode(mode).build();
+                recipe = recipe.withGradientMode(mode);
             }
             TrainingBlock block = new TrainingBlock(network,
                     weighting.createParameterBlock(network.taskNames()));

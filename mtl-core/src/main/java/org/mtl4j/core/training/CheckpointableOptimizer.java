@@ -70,10 +70,11 @@ public final class CheckpointableOptimizer extends Optimizer {
             Map<String, String> namesById, NDManager manager) {
         checkArgument(beginStep >= 0 && beginStep < Integer.MAX_VALUE, "beginStep must be in [0, 2^31), got %s",
                 beginStep);
-        Builder b = new Builder(settings.optimizer(), settings.learningRateTracker(stepsPerEpoch),
-                settings.optimizer() == OptimizerKind.SGD ? settings.momentum() : 0f, checkNotNull(manager),
+        OptimizerSettings o = settings.optimizer();
+        Builder b = new Builder(o.kind(), settings.learningRateTracker(stepsPerEpoch),
+                o.kind() == OptimizerKind.SGD ? o.momentum() : 0f, checkNotNull(manager),
                 ImmutableMap.copyOf(namesById));
-        b.optWeightDecays(settings.weightDecay()).optBeginNumUpdate((int) beginStep);
+        b.optWeightDecays(o.weightDecay()).optBeginNumUpdate((int) beginStep);
         return new CheckpointableOptimizer(b);
     }
 

@@ -320,7 +320,9 @@ class TrainingLoopTest {
         IllegalArgumentException fixed = assertThrows(IllegalArgumentException.class,
                 () -> LossWeighting.fixed(1, -2));
         assertTrue(fixed.getMessage().contains("-2"), fixed.getMessage());
-        assertThrows(IllegalArgumentException.class, () -> TrainingSettings.builder().learningRate(0));
+        IllegalArgumentException rate = assertThrows(IllegalArgumentException.class,
+                () -> TrainingSettings.builder().learningRate(0).build());
+        assertTrue(rate.getMessage().contains("learning rate must be positive, got 0.0"), rate.getMessage());
         IllegalArgumentException badLabels = assertThrows(IllegalArgumentException.class, () -> {
             try (MultiTaskModel m = builder(1, 1).build()) {
                 InMemoryMultiTaskDataset wrong = InMemoryMultiTaskDataset.builder(new Shape(3, 8, 8),
