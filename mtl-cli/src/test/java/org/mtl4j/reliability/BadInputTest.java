@@ -25,7 +25,6 @@ import org.mtl4j.core.checkpoint.CheckpointState;
 import org.mtl4j.core.data.InMemoryMultiTaskDataset;
 import org.mtl4j.core.task.Task;
 import org.mtl4j.core.task.TaskLosses;
-import org.mtl4j.core.task.TaskMetrics;
 import org.mtl4j.core.training.NonFiniteLossException;
 import org.mtl4j.core.training.TrainingSettings;
 import org.mtl4j.core.weighting.GradientMode;

@@ -245,10 +245,7 @@ public final class MultiTask {
                     weighting.createParameterBlock(network.taskNames()));
             Model model = Model.newInstance("mtl4j-" + sharing.name(), target);
             model.setBlock(block);
-            long[] dims = new long[input.dimension() + 1];
-            dims[0] = 1;
-            System.arraycopy(input.getShape(), 0, dims, 1, input.dimension());
-            block.initialize(model.getNDManager(), DataType.FLOAT32, new Shape(dims));
+            block.initialize(model.getNDManager(), DataType.FLOAT32, TrainingBlock.singleSampleBatch(input));
             return new MultiTaskModel(model, block, taskList, weighting, recipe, input, sharing.name(),
                     encoder.describe());
         }

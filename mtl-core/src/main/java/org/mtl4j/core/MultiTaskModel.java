@@ -12,6 +12,7 @@ import java.io.IOException;
 import java.nio.file.Path;
 import org.mtl4j.core.checkpoint.CheckpointState;
 import org.mtl4j.core.checkpoint.Checkpoints;
+import org.mtl4j.core.data.MultiInput;
 import org.mtl4j.core.evaluation.EvaluationResult;
 import org.mtl4j.core.evaluation.Evaluator;
 import org.mtl4j.core.model.MultiTaskBlock;
@@ -118,6 +119,18 @@ public final class MultiTaskModel implements AutoCloseable {
      * @return the history
      */
     public TrainingHistory fit(RandomAccessDataset train, RandomAccessDataset validation) {
+        return trainer().fit(train, validation);
+    }
+
+    /**
+     * Trains with one input data set per task, with the model's settings ({@link MultiTaskTrainer#fit(MultiInput,
+     * MultiInput)}).
+     *
+     * @param train every task's training data
+     * @param validation every task's validation data, or null
+     * @return the history
+     */
+    public TrainingHistory fit(MultiInput train, MultiInput validation) {
         return trainer().fit(train, validation);
     }
 

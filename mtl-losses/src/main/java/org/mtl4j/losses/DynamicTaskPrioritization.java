@@ -7,7 +7,6 @@ import ai.djl.ndarray.NDList;
 import com.google.common.collect.ImmutableMap;
 import java.util.Arrays;
 import java.util.Map;
-import org.mtl4j.core.weighting.LossWeighting;
 import org.mtl4j.core.weighting.LossBasedWeighting;
 import org.mtl4j.core.weighting.MetricSample;
 import org.mtl4j.core.weighting.WeightedLoss;

@@ -14,7 +14,6 @@ import java.util.Optional;
 import org.mtl4j.core.weighting.CombinedGradient;
 import org.mtl4j.core.weighting.GradientMode;
 import org.mtl4j.core.weighting.GradientSegment;
-import org.mtl4j.core.weighting.LossWeighting;
 import org.mtl4j.core.weighting.GradientBasedWeighting;
 import org.mtl4j.core.weighting.WeightingContext;
 import org.mtl4j.core.weighting.WeightingParameters;

@@ -5,7 +5,6 @@ import static com.google.common.base.Preconditions.checkArgument;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDList;
 import org.mtl4j.core.weighting.CombinedGradient;
-import org.mtl4j.core.weighting.LossWeighting;
 import org.mtl4j.core.weighting.GradientBasedWeighting;
 import org.mtl4j.core.weighting.WeightingContext;
 import org.mtl4j.losses.WeightingFunctions.Combination;

@@ -3,7 +3,6 @@ package org.mtl4j.losses;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDList;
 import java.util.SplittableRandom;
-import org.mtl4j.core.weighting.LossWeighting;
 import org.mtl4j.core.weighting.LossBasedWeighting;
 import org.mtl4j.core.weighting.WeightedLoss;
 import org.mtl4j.core.weighting.WeightingContext;

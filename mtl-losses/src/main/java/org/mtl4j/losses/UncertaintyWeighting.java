@@ -8,7 +8,6 @@ import ai.djl.ndarray.NDList;
 import ai.djl.nn.Block;
 import com.google.common.collect.ImmutableList;
 import java.util.Optional;
-import org.mtl4j.core.weighting.LossWeighting;
 import org.mtl4j.core.weighting.LossBasedWeighting;
 import org.mtl4j.core.weighting.WeightedLoss;
 import org.mtl4j.core.weighting.WeightingContext;

@@ -58,18 +58,37 @@ public final class TaskLossCalculator {
      */
     public NDList losses(NDList outputs, NDList labels, boolean checkLabels) {
         int k = tasks.size();
+        NDArray presence = labels.get(k);
         NDList losses = new NDList(k);
         for (int t = 0; t < k; t++) {
-            Task task = tasks.get(t);
-            if (checkLabels) {
-                task.loss().checkLabel(task.name(), outputs.get(t), labels.get(t));
-            }
-            losses.add(loss(t, outputs.get(t), labels));
-        }
-        for (int a = 0; a < deepSupervision.size(); a++) {
-            int t = deepSupervision.get(a);
-            losses.set(t, losses.get(t).add(loss(t, outputs.get(k + a), labels)));
+            losses.add(taskLoss(t, outputs, labels.get(t), presence.get(":, " + t), checkLabels));
         }
         return losses;
+    }
+
+    /**
+     * The loss of one task from a forward pass, its deep-supervision terms added: what multi-input training computes
+     * for each task's own batch.
+     *
+     * @param t the task index
+     * @param outputs the network's outputs for the batch
+     * @param label the task's label for the batch
+     * @param present the (N) mask of the samples that have the label
+     * @param checkLabel whether to check the label against the task first
+     * @return the scalar loss
+     */
+    public NDArray taskLoss(int t, NDList outputs, NDArray label, NDArray present, boolean checkLabel) {
+        Task task = tasks.get(t);
+        if (checkLabel) {
+            task.loss().checkLabel(task.name(), outputs.get(t), label);
+        }
+        NDArray loss = task.loss().compute(outputs.get(t), label, present);
+        int k = tasks.size();
+        for (int a = 0; a < deepSupervision.size(); a++) {
+            if (deepSupervision.get(a) == t) {
+                loss = loss.add(task.loss().compute(outputs.get(k + a), label, present));
+            }
+        }
+        return loss;
     }
 }

@@ -28,18 +28,28 @@ public final class SeededSampler implements Sampler.SubSampler {
 
     @Override
     public Iterator<Long> sample(RandomAccessDataset dataset) {
-        long n = dataset.size();
+        return Arrays.stream(permutation(dataset.size(), seed * 0x9E3779B97F4A7C15L + epoch)).iterator();
+    }
+
+    /**
+     * A Fisher–Yates permutation of {@code 0 … n−1}.
+     *
+     * @param n the length
+     * @param randomSeed the seed of the {@link SplittableRandom} that draws it
+     * @return the permutation
+     */
+    static long[] permutation(long n, long randomSeed) {
         long[] order = new long[Math.toIntExact(n)];
         for (int i = 0; i < order.length; i++) {
             order[i] = i;
         }
-        SplittableRandom random = new SplittableRandom(seed * 0x9E3779B97F4A7C15L + epoch);
+        SplittableRandom random = new SplittableRandom(randomSeed);
         for (int i = order.length - 1; i > 0; i--) {
             int j = random.nextInt(i + 1);
             long t = order[i];
             order[i] = order[j];
             order[j] = t;
         }
-        return Arrays.stream(order).iterator();
+        return order;
     }
 }

@@ -10,7 +10,9 @@ import ai.djl.training.ParameterStore;
 import ai.djl.util.PairList;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import org.mtl4j.core.model.MultiTaskBlock;
 
@@ -36,6 +38,30 @@ public final class TrainingBlock extends AbstractBlock {
         super(VERSION);
         this.network = addChildBlock("network", network);
         this.weighting = weighting.map(b -> addChildBlock("weighting", b)).orElse(null);
+    }
+
+    /**
+     * The shape of a batch of one sample, for initialising a network.
+     *
+     * @param input one sample's shape, without the batch axis
+     * @return {@code (1, ...input)}
+     */
+    public static Shape singleSampleBatch(Shape input) {
+        long[] dims = new long[input.dimension() + 1];
+        dims[0] = 1;
+        System.arraycopy(input.getShape(), 0, dims, 1, input.dimension());
+        return new Shape(dims);
+    }
+
+    /**
+     * Each trainable parameter's id mapped to its name in this block, as checkpoints name them.
+     *
+     * @return id → name
+     */
+    public Map<String, String> parameterNamesById() {
+        Map<String, String> names = new HashMap<>();
+        getParameters().forEach(p -> names.put(p.getValue().getId(), p.getKey()));
+        return names;
     }
 
     /** @return the multi-task network */

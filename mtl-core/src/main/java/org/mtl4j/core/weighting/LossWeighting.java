@@ -1,6 +1,5 @@
 package org.mtl4j.core.weighting;
 
-import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDList;
 import ai.djl.nn.Block;
 import com.google.common.collect.ImmutableList;

@@ -1,0 +1,106 @@
+package org.mtl4j.core.training;
+
+import ai.djl.ndarray.NDList;
+import ai.djl.ndarray.NDManager;
+import ai.djl.training.Trainer;
+import ai.djl.training.dataset.Batch;
+import ai.djl.training.listener.TrainingListener;
+import com.google.common.collect.ImmutableList;
+import java.util.List;
+import java.util.Map;
+import org.mtl4j.core.evaluation.Evaluator;
+import org.mtl4j.core.task.MetricAccumulator;
+import org.mtl4j.core.task.Task;
+import org.mtl4j.core.task.TaskLossCalculator;
+import org.mtl4j.core.task.TaskMetric;
+import org.mtl4j.core.weighting.MetricSample;
+
+/**
+ * A step of multi-input training: one batch per task, each in the single-task layout {@code [label, presence (N, 1)]};
+ * task t's loss comes from the network's pass over task t's batch.
+ */
+final class MultiInputBatch extends StepBatch {
+
+    private final List<Batch> batches;
+    private final ImmutableList<Task> tasks;
+    private final TaskLossCalculator calculator;
+    private final int networkOutputs;
+    private final NDManager manager;
+    private final float[] counts;
+    private final NDList[] outputs;
+
+    MultiInputBatch(List<Batch> batches, ImmutableList<Task> tasks, TaskLossCalculator calculator, int networkOutputs,
+            NDManager parent) {
+        this.batches = batches;
+        this.tasks = tasks;
+        this.calculator = calculator;
+        this.networkOutputs = networkOutputs;
+        this.manager = parent.newSubManager();
+        this.counts = new float[tasks.size()];
+        this.outputs = new NDList[tasks.size()];
+        for (int t = 0; t < tasks.size(); t++) {
+            NDList labels = batches.get(t).getLabels();
+            Evaluator.checkLabels(labels, List.of(tasks.get(t)));
+            counts[t] = labels.get(1).sum().getFloat();
+        }
+    }
+
+    @Override
+    NDManager manager() {
+        return manager;
+    }
+
+    @Override
+    float[] counts() {
+        return counts;
+    }
+
+    @Override
+    Forward forward(Trainer trainer, boolean checkLabels) {
+        NDList losses = new NDList(tasks.size());
+        NDList strategy = new NDList();
+        for (int t = 0; t < tasks.size(); t++) {
+            NDList labels = batches.get(t).getLabels();
+            outputs[t] = trainer.forward(batches.get(t).getData());
+            losses.add(calculator.taskLoss(t, outputs[t], labels.get(0), labels.get(1).get(":, 0"), checkLabels));
+        }
+        for (int i = networkOutputs; i < outputs[0].size(); i++) {
+            strategy.add(outputs[0].get(i));
+        }
+        return new Forward(losses, strategy);
+    }
+
+    @Override
+    ImmutableList<MetricSample> metrics() {
+        ImmutableList.Builder<MetricSample> b = ImmutableList.builder();
+        for (int t = 0; t < tasks.size(); t++) {
+            TaskMetric metric = tasks.get(t).primaryMetric();
+            double value = Double.NaN;
+            if (counts[t] > 0) {
+                NDList labels = batches.get(t).getLabels();
+                MetricAccumulator acc = metric.newAccumulator();
+                acc.update(outputs[t].get(t).stopGradient(), labels.get(0), labels.get(1).get(":, 0"));
+                value = acc.value();
+            }
+            b.add(new MetricSample(metric.name(), value, metric.higherIsBetter()));
+        }
+        return b.build();
+    }
+
+    /** Listeners hear of each task's batch in turn, with that batch's labels and the network's outputs for it. */
+    @Override
+    void notifyListeners(Trainer trainer) {
+        for (int t = 0; t < tasks.size(); t++) {
+            Batch batch = batches.get(t);
+            NDList out = outputs[t];
+            trainer.notifyListeners(l -> l.onTrainingBatch(trainer, new TrainingListener.BatchData(batch,
+                    Map.of(manager.getDevice(), batch.getLabels()), Map.of(manager.getDevice(), out))));
+        }
+    }
+
+    @Override
+    public void close() {
+        batches.forEach(Batch::close);
+        manager.close();
+    }
+}
