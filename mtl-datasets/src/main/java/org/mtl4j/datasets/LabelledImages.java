@@ -2,6 +2,10 @@ package org.mtl4j.datasets;
 
 import static com.google.common.base.Preconditions.checkArgument;
 
+import ai.djl.ndarray.types.Shape;
+import java.util.List;
+import org.mtl4j.core.data.InMemoryMultiTaskDataset;
+
 /**
  * Single-channel 8-bit images of one size with one class label each, as MNIST-style files hold them: image
  * {@code i}'s pixel {@code (r, c)} is {@code pixels[i·rows·cols + r·cols + c] & 0xff} (0 = background, 255 = full
@@ -67,5 +71,29 @@ public record LabelledImages(String source, int rows, int cols, byte[] pixels, i
             l[i] = labels[indices[i]];
         }
         return new LabelledImages(source, rows, cols, p, l);
+    }
+
+    /**
+     * The first {@code count} images as a single-task classification data set in the mtl4j layout: input
+     * {@code (1, rows, cols)} normalised as {@link MultiItemImages} does ({@code (v/255 − 0.1307)/0.3081}), one class
+     * label of shape {@code ()}. For one task of multi-input training, or a single-task baseline.
+     *
+     * @param count how many images (0 = all)
+     * @return the data set
+     */
+    public InMemoryMultiTaskDataset classification(int count) {
+        checkArgument(count >= 0, "count must be non-negative, got %s", count);
+        int n = count == 0 ? size() : Math.min(count, size());
+        InMemoryMultiTaskDataset.Builder b = InMemoryMultiTaskDataset.builder(new Shape(1, rows, cols),
+                List.of(new Shape()));
+        for (int i = 0; i < n; i++) {
+            int[] img = image(i);
+            float[] x = new float[img.length];
+            for (int p = 0; p < x.length; p++) {
+                x[p] = ((float) img[p] / 255f - MultiItemImages.MEAN) / MultiItemImages.STD;
+            }
+            b.add(x, new float[] {labels[i]});
+        }
+        return b.build();
     }
 }

@@ -189,7 +189,8 @@ public final class MultiTaskTrainer {
      */
     public TrainingHistory fit(RandomAccessDataset train, RandomAccessDataset validation) {
         checkArgument(validation == null || validation.size() > 0, "the validation data set is empty");
-        return run(new SingleInputSource(train, tasks, settings, lossCalculator, networkOutputs),
+        return run(new SingleInputSource(train, settings,
+                b -> new InputBatch(b, tasks, lossCalculator, networkOutputs)),
                 validation == null ? null : manager -> Evaluator.evaluate(block.network(), tasks, validation,
                         settings.batchSize(), manager));
     }

@@ -38,14 +38,8 @@ final class ParameterPath extends GradientPath.Combining {
     @Override
     ImmutableList<GradientSegment> segments() {
         if (segments == null || segments.size() != shared.size()) {
-            ImmutableList.Builder<GradientSegment> b = ImmutableList.builder();
-            long offset = 0;
-            for (Parameter p : shared) {
-                Shape shape = p.getArray().getShape();
-                b.add(new GradientSegment(p.getName(), offset, shape.size(), shape));
-                offset += shape.size();
-            }
-            segments = b.build();
+            segments = GradientSegment.contiguous(shared.stream().map(Parameter::getName).toList(),
+                    shared.stream().map(p -> p.getArray().getShape()).toList());
         }
         return segments;
     }

@@ -4,6 +4,8 @@ import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.types.Shape;
 import com.google.common.collect.ImmutableList;
+import java.util.ArrayList;
+import java.util.List;
 import org.mtl4j.core.gradient.TaskGradients;
 import org.mtl4j.core.model.MultiTaskBlock;
 import org.mtl4j.core.model.RepresentationTap;
@@ -31,6 +33,16 @@ final class RepresentationPath extends GradientPath.Combining {
     }
 
     @Override
+    ImmutableList<GradientSegment> segments() {
+        NDList detached = tap.detached();
+        List<String> names = new ArrayList<>();
+        for (int i = 0; i < detached.size(); i++) {
+            names.add("z" + i);
+        }
+        return GradientSegment.contiguous(names, detached.stream().map(NDArray::getShape).toList());
+    }
+
+    @Override
     NDArray taskGradients(Step step) {
         return TaskGradients.ofRepresentation(step.losses(), tap, step.stepManager());
     }
@@ -38,18 +50,5 @@ final class RepresentationPath extends GradientPath.Combining {
     @Override
     void applyCombined(NDArray combined) {
         TaskGradients.backwardThroughEncoder(tap, combined);
-    }
-
-    @Override
-    ImmutableList<GradientSegment> segments() {
-        ImmutableList.Builder<GradientSegment> b = ImmutableList.builder();
-        long offset = 0;
-        NDList detached = tap.detached();
-        for (int i = 0; i < detached.size(); i++) {
-            Shape shape = detached.get(i).getShape();
-            b.add(new GradientSegment("z" + i, offset, shape.size(), shape));
-            offset += shape.size();
-        }
-        return b.build();
     }
 }

@@ -6,30 +6,28 @@ import ai.djl.ndarray.NDManager;
 import ai.djl.training.dataset.Batch;
 import ai.djl.training.dataset.BatchSampler;
 import ai.djl.training.dataset.RandomAccessDataset;
-import com.google.common.collect.ImmutableList;
 import java.util.Iterator;
 import java.util.NoSuchElementException;
-import org.mtl4j.core.task.Task;
-import org.mtl4j.core.task.TaskLossCalculator;
+import java.util.function.Function;
 
 /** The steps of single-input training: a seeded permutation of the data set per epoch, cut into batches. */
 final class SingleInputSource extends InputSource {
 
     private final RandomAccessDataset data;
-    private final ImmutableList<Task> tasks;
     private final TrainingSettings settings;
-    private final TaskLossCalculator calculator;
-    private final int networkOutputs;
+    private final Function<Batch, StepBatch> step;
     private final long stepsPerEpoch;
 
-    SingleInputSource(RandomAccessDataset data, ImmutableList<Task> tasks, TrainingSettings settings,
-            TaskLossCalculator calculator, int networkOutputs) {
+    /**
+     * @param data the training data
+     * @param settings the recipe (seed, batch size, batches per epoch)
+     * @param step makes a batch a step
+     */
+    SingleInputSource(RandomAccessDataset data, TrainingSettings settings, Function<Batch, StepBatch> step) {
         checkArgument(data.size() > 0, "the training data set is empty");
         this.data = data;
-        this.tasks = tasks;
         this.settings = settings;
-        this.calculator = calculator;
-        this.networkOutputs = networkOutputs;
+        this.step = step;
         long batches = (data.size() + settings.batchSize() - 1) / settings.batchSize();
         this.stepsPerEpoch = settings.maxBatchesPerEpoch() > 0 ? Math.min(batches, settings.maxBatchesPerEpoch())
                 : batches;
@@ -58,7 +56,7 @@ final class SingleInputSource extends InputSource {
                     throw new NoSuchElementException();
                 }
                 taken++;
-                return new InputBatch(batches.next(), tasks, calculator, networkOutputs);
+                return step.apply(batches.next());
             }
         };
     }

@@ -4,6 +4,8 @@ import static com.google.common.base.Preconditions.checkArgument;
 import static com.google.common.base.Preconditions.checkNotNull;
 
 import ai.djl.ndarray.types.Shape;
+import com.google.common.collect.ImmutableList;
+import java.util.List;
 
 /**
  * Where one shared tensor lies inside the flattened columns of the K×D per-task gradient matrix that
@@ -39,5 +41,23 @@ public record GradientSegment(String name, long offset, long size, Shape shape) 
     /** @return the column after the last one, {@code offset + size} */
     public long end() {
         return offset + size;
+    }
+
+    /**
+     * Lays arrays out one after the other, as the columns of a flattened gradient matrix.
+     *
+     * @param names the arrays' names
+     * @param shapes their shapes, in column order
+     * @return the segments, the first at offset 0
+     */
+    public static ImmutableList<GradientSegment> contiguous(List<String> names, List<Shape> shapes) {
+        checkArgument(names.size() == shapes.size(), "%s names for %s shapes", names.size(), shapes.size());
+        ImmutableList.Builder<GradientSegment> b = ImmutableList.builder();
+        long offset = 0;
+        for (int i = 0; i < shapes.size(); i++) {
+            b.add(new GradientSegment(names.get(i), offset, shapes.get(i).size(), shapes.get(i)));
+            offset += shapes.get(i).size();
+        }
+        return b.build();
     }
 }
