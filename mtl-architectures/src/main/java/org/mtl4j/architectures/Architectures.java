@@ -95,7 +95,7 @@ public final class Architectures {
      */
     public static Architecture hardSharing(int headWidth) {
         checkHeadWidth(headWidth);
-        return architecture("hps",
+        return architecture("hps", "hps:head=" + headWidth,
                 (input, tasks, encoder) -> new HardSharingBlock(input, tasks, encoder, headWidth),
                 "hard sharing");
     }
@@ -131,7 +131,7 @@ public final class Architectures {
         checkArgument(strength >= 0 && Double.isFinite(strength),
                 "soft-sharing strength must be finite and non-negative, got %s", strength);
         checkHeadWidth(headWidth);
-        return architecture("soft",
+        return architecture("soft", "soft:strength=" + strength + ",head=" + headWidth,
                 (input, tasks, encoder) -> new SoftSharingBlock(input, tasks, encoder, headWidth, strength),
                 "soft sharing");
     }
@@ -171,7 +171,9 @@ public final class Architectures {
         checkArgument(Double.isFinite(self), "the cross-stitch weight of a column on itself must be finite, got %s",
                 self);
         checkHeadWidth(headWidth);
-        return architecture("cross-stitch", (input, tasks, encoder) -> {
+        return architecture("cross-stitch", "cross-stitch:self=" + self + ",other="
+                + (Double.isNaN(other) ? "auto" : Double.toString(other)) + ",head=" + headWidth,
+                (input, tasks, encoder) -> {
             double o = Double.isNaN(other) ? (tasks.size() > 1 ? (1 - self) / (tasks.size() - 1) : 0) : other;
             return new CrossStitchBlock(input, tasks, encoder, headWidth, self, o);
         }, "cross-stitch");
@@ -194,7 +196,7 @@ public final class Architectures {
      */
     public static Architecture mtan(int headWidth) {
         checkHeadWidth(headWidth);
-        return architecture("mtan",
+        return architecture("mtan", "mtan:head=" + headWidth,
                 (input, tasks, encoder) -> new MtanBlock(input, tasks, encoder, headWidth), "MTAN");
     }
 
@@ -218,7 +220,8 @@ public final class Architectures {
         checkArgument(channels >= 0, "PAD-Net distillation channels must be positive (or 0 for the encoder's), "
                 + "got %s", channels);
         checkHeadWidth(headWidth);
-        return architecture("padnet", (input, tasks, encoder) -> new PadNetBlock(input, tasks, encoder,
+        return architecture("padnet", "padnet:channels=" + channels + ",head=" + headWidth,
+                (input, tasks, encoder) -> new PadNetBlock(input, tasks, encoder,
                 channels == 0 ? encoder.outputChannels() : channels, headWidth), "PAD-Net");
     }
 
@@ -251,7 +254,7 @@ public final class Architectures {
     public static Architecture mmoe(int experts, int headWidth) {
         checkArgument(experts > 0, "MMoE needs at least one expert, got %s", experts);
         checkHeadWidth(headWidth);
-        return architecture("mmoe",
+        return architecture("mmoe", "mmoe:experts=" + experts + ",head=" + headWidth,
                 (input, tasks, encoder) -> new MmoeBlock(input, tasks, encoder, experts, headWidth), "MMoE");
     }
 
@@ -265,12 +268,16 @@ public final class Architectures {
         MultiTaskBlock create(Shape inputShape, ImmutableList<Task> tasks, EncoderFactory encoder);
     }
 
-    private static Architecture architecture(String name, Factory factory,
-            String title) {
+    private static Architecture architecture(String name, String spec, Factory factory, String title) {
         return new Architecture() {
             @Override
             public String name() {
                 return name;
+            }
+
+            @Override
+            public String spec() {
+                return spec;
             }
 
             @Override

@@ -103,6 +103,11 @@ public final class Encoders {
             public String describe() {
                 return "resnet(width=" + width + ")";
             }
+
+            @Override
+            public String spec() {
+                return "resnet:" + width;
+            }
         };
     }
 
@@ -165,6 +170,11 @@ public final class Encoders {
             @Override
             public String describe() {
                 return "mlp" + Arrays.toString(widths);
+            }
+
+            @Override
+            public String spec() {
+                return "mlp:" + String.join(",", Arrays.stream(widths).mapToObj(Integer::toString).toList());
             }
         };
     }

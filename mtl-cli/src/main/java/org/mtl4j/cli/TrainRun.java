@@ -57,6 +57,8 @@ public final class TrainRun {
 
     private final TrainOptions o;
     private ai.djl.ndarray.types.Shape inputShape;
+    /** The folder of {@code --out} that holds the best epoch's network as a saved model. */
+    public static final String MODEL_DIR = "model";
     private final PrintStream out;
     private final PrintStream err;
     private final boolean resume;
@@ -184,7 +186,7 @@ public final class TrainRun {
             Path last = checkpoints.resolve(MultiTaskTrainer.LAST_CHECKPOINT);
             CheckpointState state = null;
             if (resume && Files.exists(last)) {
-                state = model.load(last);
+                state = model.loadCheckpoint(last);
                 resumedEpochs = state.epochsCompleted();
                 trainer.resumeFrom(state);
                 out.printf(Locale.ROOT, "resuming from %s: %d of %d epochs done%n", last, resumedEpochs, o.epochs());
@@ -195,6 +197,13 @@ public final class TrainRun {
             TrainingHistory tail = trainer.fit(train, val);
             history = state == null ? tail : withEarlierEpochs(state, tail);
             mtl = tail.epochs().isEmpty() ? model.evaluate(val) : tail.last().validation().orElseThrow();
+            Path best = checkpoints.resolve(MultiTaskTrainer.BEST_CHECKPOINT);
+            if (Files.exists(best)) {
+                model.loadCheckpoint(best);
+                model.save(o.out().resolve(MODEL_DIR));
+                out.println("saved the best epoch's network to " + o.out().resolve(MODEL_DIR)
+                        + " (MultiTaskModel.load)");
+            }
         }
         double mtlSeconds = (System.nanoTime() - t1) / 1e9;
 

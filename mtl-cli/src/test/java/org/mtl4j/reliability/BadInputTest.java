@@ -102,7 +102,7 @@ class BadInputTest {
         String out = dir.resolve("run").toString();
         Path ckpt = dir.resolve("model.ckpt");
         try (MultiTaskModel m = small().build()) {
-            m.save(ckpt, new CheckpointState(0, 0, ImmutableList.of("s", "d"), ImmutableList.of(), -1, 0, "equal",
+            m.saveCheckpoint(ckpt, new CheckpointState(0, 0, ImmutableList.of("s", "d"), ImmutableList.of(), -1, 0, "equal",
                     ImmutableMap.of(), ImmutableMap.of()));
         }
         Files.write(dir.resolve("garbage.ckpt"), "not a checkpoint".getBytes(StandardCharsets.UTF_8));
@@ -155,7 +155,7 @@ class BadInputTest {
                 new Case("negative fixed weight", "must be finite and non-negative, got -1.0",
                         () -> LossWeighting.fixed(1, -1)),
                 new Case("learning rate 0", "learning rate must be positive, got 0.0",
-                        () -> TrainingSettings.builder().learningRate(0)),
+                        () -> TrainingSettings.builder().learningRate(0).build()),
                 new Case("depth labels with 2 channels for a 1-channel head", "task 'd': label shape (2, 2, 8, 8)",
                         () -> fit(InMemoryMultiTaskDataset.builder(new Shape(3, 8, 8),
                                 List.of(new Shape(8, 8), new Shape(2, 8, 8)))
@@ -177,25 +177,25 @@ class BadInputTest {
                 new Case("a checkpoint of another model", "parameter '",
                         () -> {
                             try (MultiTaskModel m = small().task(Task.normals("n")).build()) {
-                                m.load(ckpt);
+                                m.loadCheckpoint(ckpt);
                             }
                         }),
                 new Case("a file that is not a checkpoint", "garbage.ckpt is not an mtl4j checkpoint",
                         () -> {
                             try (MultiTaskModel m = small().build()) {
-                                m.load(dir.resolve("garbage.ckpt"));
+                                m.loadCheckpoint(dir.resolve("garbage.ckpt"));
                             }
                         }),
                 new Case("a truncated checkpoint", "cut.ckpt is truncated or corrupt: the parameters end early",
                         () -> {
                             try (MultiTaskModel m = small().build()) {
-                                m.load(dir.resolve("cut.ckpt"));
+                                m.loadCheckpoint(dir.resolve("cut.ckpt"));
                             }
                         }),
                 new Case("a checkpoint path that does not exist", "does not exist",
                         () -> {
                             try (MultiTaskModel m = small().build()) {
-                                m.load(dir.resolve("nowhere.ckpt"));
+                                m.loadCheckpoint(dir.resolve("nowhere.ckpt"));
                             }
                         }));
         List<String> rows = new ArrayList<>();

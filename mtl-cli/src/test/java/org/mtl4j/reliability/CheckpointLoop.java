@@ -39,7 +39,7 @@ public final class CheckpointLoop {
             });
             OptimizerState optimizer = new OptimizerState("adam", moments.build());
             for (long step = first; ; step++) {
-                m.save(file, new CheckpointState(1, step, m.network().taskNames(), ImmutableList.of(), -1, 0, "equal",
+                m.saveCheckpoint(file, new CheckpointState(1, step, m.network().taskNames(), ImmutableList.of(), -1, 0, "equal",
                         ImmutableMap.of(), ImmutableMap.of(), optimizer));
                 System.out.println("saved " + step);
                 System.out.flush();

@@ -51,7 +51,7 @@ class FileLoaderFuzzTest {
     void checkpointReaderFailsCleanly(@TempDir Path dir) throws Exception {
         Path seed = dir.resolve("seed.ckpt");
         try (MultiTaskModel m = CheckpointLoop.model()) {
-            m.save(seed, new CheckpointState(1, 5, m.network().taskNames(), ImmutableList.of(ImmutableList.of(1.0,
+            m.saveCheckpoint(seed, new CheckpointState(1, 5, m.network().taskNames(), ImmutableList.of(ImmutableList.of(1.0,
                     2.0, 3.0)), 0, 1.5, "equal", ImmutableMap.of(), ImmutableMap.of()));
             FileFuzz.fuzz("ckpt", dir, Files.readAllBytes(seed), f -> Checkpoints.load(f, m.trainingBlock(),
                     m.trainingBlock().getParameters().get(0).getValue().getArray().getManager()));

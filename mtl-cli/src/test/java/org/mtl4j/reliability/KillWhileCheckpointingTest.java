@@ -40,7 +40,7 @@ class KillWhileCheckpointingTest {
                 }
             }
             try (MultiTaskModel m = CheckpointLoop.model()) {
-                CheckpointState state = m.load(file);
+                CheckpointState state = m.loadCheckpoint(file);
                 // the file holds the last completed write (or, if the kill came between the rename and the print,
                 // the one after it), never a torn one
                 assertTrue(state.step() == step || state.step() == step + 1,

@@ -13,8 +13,10 @@ import com.google.common.collect.ImmutableList;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
+import java.util.Optional;
 import java.util.Set;
 import java.util.function.UnaryOperator;
+import org.mtl4j.core.data.InputNormalization;
 import org.mtl4j.core.engine.EngineNumerics;
 import org.mtl4j.core.model.Architecture;
 import org.mtl4j.core.model.EncoderFactory;
@@ -70,6 +72,7 @@ public final class MultiTask {
         /** The single-field setters called on this builder, in order; they win over {@link #settings}. */
         private final List<UnaryOperator<TrainingSettings.Builder>> overrides = new ArrayList<>();
         private Device device;
+        private InputNormalization normalization;
 
         private Builder() {}
 
@@ -202,6 +205,18 @@ public final class MultiTask {
         }
 
         /**
+         * Records how the data set turned raw values into inputs; saved models carry it, so that inference on raw
+         * images normalises them the same way.
+         *
+         * @param value the normalisation
+         * @return this builder
+         */
+        public Builder inputNormalization(InputNormalization value) {
+            this.normalization = checkNotNull(value, "normalization");
+            return this;
+        }
+
+        /**
          * @param target the device (default: the first GPU when the engine sees one, else the CPU)
          * @return this builder
          */
@@ -246,8 +261,8 @@ public final class MultiTask {
             Model model = Model.newInstance("mtl4j-" + sharing.name(), target);
             model.setBlock(block);
             block.initialize(model.getNDManager(), DataType.FLOAT32, TrainingBlock.singleSampleBatch(input));
-            return new MultiTaskModel(model, block, taskList, weighting, recipe, input, sharing.name(),
-                    encoder.describe());
+            return new MultiTaskModel(model, block, taskList, weighting, recipe, input, sharing, encoder,
+                    Optional.ofNullable(normalization));
         }
     }
 }

@@ -2,19 +2,30 @@ package org.mtl4j.core;
 
 import ai.djl.Device;
 import ai.djl.Model;
+import ai.djl.inference.Predictor;
+import ai.djl.modality.cv.Image;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.training.ParameterStore;
 import ai.djl.training.dataset.RandomAccessDataset;
 import com.google.common.collect.ImmutableList;
+import com.google.common.collect.ImmutableMap;
 import java.io.IOException;
 import java.nio.file.Path;
+import java.util.Map;
+import java.util.Optional;
 import org.mtl4j.core.checkpoint.CheckpointState;
 import org.mtl4j.core.checkpoint.Checkpoints;
+import org.mtl4j.core.data.InputNormalization;
 import org.mtl4j.core.data.MultiInput;
 import org.mtl4j.core.evaluation.EvaluationResult;
 import org.mtl4j.core.evaluation.Evaluator;
+import org.mtl4j.core.inference.ImageTranslator;
+import org.mtl4j.core.inference.TaskPrediction;
+import org.mtl4j.core.model.Architecture;
+import org.mtl4j.core.model.EncoderFactory;
+import org.mtl4j.core.model.ModelManifest;
 import org.mtl4j.core.model.MultiTaskBlock;
 import org.mtl4j.core.task.Task;
 import org.mtl4j.core.training.MultiTaskTrainer;
@@ -36,11 +47,13 @@ public final class MultiTaskModel implements AutoCloseable {
     private final LossWeighting weighting;
     private final TrainingSettings settings;
     private final Shape inputShape;
-    private final String architecture;
-    private final String encoder;
+    private final Architecture architecture;
+    private final EncoderFactory encoder;
+    private final Optional<InputNormalization> normalization;
 
     MultiTaskModel(Model model, TrainingBlock block, ImmutableList<Task> tasks, LossWeighting weighting,
-            TrainingSettings settings, Shape inputShape, String architecture, String encoder) {
+            TrainingSettings settings, Shape inputShape, Architecture architecture, EncoderFactory encoder,
+            Optional<InputNormalization> normalization) {
         this.model = model;
         this.block = block;
         this.tasks = tasks;
@@ -49,6 +62,57 @@ public final class MultiTaskModel implements AutoCloseable {
         this.inputShape = inputShape;
         this.architecture = architecture;
         this.encoder = encoder;
+        this.normalization = normalization;
+    }
+
+    /**
+     * Loads a model saved with {@link #save(Path)}, in any JVM: the network is rebuilt from {@code model.json} alone
+     * (its architecture and encoder through the {@link org.mtl4j.core.model.ModelComponents} on the class path, its
+     * tasks from their recipes) and its parameters are read from {@code parameters.ckpt}. The balancing strategy is
+     * not part of a saved model: the loaded one trains with equal weights unless rebuilt.
+     *
+     * @param dir the folder
+     * @return the model, on the default device
+     * @throws IOException naming the file and the field or parameter when the folder is not a complete saved model
+     */
+    public static MultiTaskModel load(Path dir) throws IOException {
+        return SavedModels.load(dir, Map.of(), Optional.empty());
+    }
+
+    /**
+     * Loads a saved model on a device, with tasks that were built with their own loss and metrics.
+     *
+     * @param dir the folder
+     * @param tasks tasks by name, for those without a recipe (others may be given too, to override the recipe)
+     * @param device the device
+     * @return the model
+     * @throws IOException naming the file and the field or parameter when the folder is not a complete saved model
+     */
+    public static MultiTaskModel load(Path dir, Map<String, Task> tasks, Device device) throws IOException {
+        return SavedModels.load(dir, tasks, Optional.of(device));
+    }
+
+    /**
+     * Reads a saved model's manifest without loading it.
+     *
+     * @param dir the folder
+     * @return the manifest
+     * @throws IOException naming the file and the field when it is missing or malformed
+     */
+    public static ModelManifest manifest(Path dir) throws IOException {
+        return SavedModels.readManifest(dir);
+    }
+
+    /**
+     * Saves the network as a self-describing folder: {@code model.json} (tasks, input shape, encoder, architecture and
+     * their options, the strategy it was trained with, the input normalisation, versions) and {@code parameters.ckpt}.
+     * Each file is written atomically, the manifest last.
+     *
+     * @param dir the folder (created when missing)
+     * @throws IOException when a file cannot be written
+     */
+    public void save(Path dir) throws IOException {
+        SavedModels.save(this, dir);
     }
 
     /** @return the tasks in output order */
@@ -83,12 +147,27 @@ public final class MultiTaskModel implements AutoCloseable {
 
     /** @return the architecture's name */
     public String architecture() {
-        return architecture;
+        return architecture.name();
+    }
+
+    /** @return the architecture's spec, with its options */
+    public String architectureSpec() {
+        return architecture.spec();
     }
 
     /** @return the encoder's description */
     public String encoder() {
-        return encoder;
+        return encoder.describe();
+    }
+
+    /** @return the encoder's spec */
+    public String encoderSpec() {
+        return encoder.spec();
+    }
+
+    /** @return how the training data normalised raw inputs, if the builder was told */
+    public Optional<InputNormalization> normalization() {
+        return normalization;
     }
 
     /** @return the device the model lives on */
@@ -155,13 +234,26 @@ public final class MultiTaskModel implements AutoCloseable {
     }
 
     /**
+     * A DJL predictor from an image to every task's prediction ({@link ImageTranslator}): the image is converted to
+     * the model's channels and input size and normalised with {@link #normalization()} (raw values when the model
+     * has none). {@code predictor.batchPredict(images)} predicts many at once. Close the predictor after use.
+     *
+     * @return the predictor
+     * @throws IllegalArgumentException when the model does not take 1- or 3-channel images
+     */
+    public Predictor<Image, ImmutableMap<String, TaskPrediction>> newPredictor() {
+        return model.newPredictor(new ImageTranslator(tasks, inputShape,
+                normalization.orElse(InputNormalization.NONE)));
+    }
+
+    /**
      * Saves the model (and the strategy's learnable weights) atomically, with the given training state.
      *
      * @param file the checkpoint file
      * @param state the state to record
      * @throws IOException when writing fails (a previous file at that path stays intact)
      */
-    public void save(Path file, CheckpointState state) throws IOException {
+    public void saveCheckpoint(Path file, CheckpointState state) throws IOException {
         Checkpoints.save(file, block, state);
     }
 
@@ -173,7 +265,7 @@ public final class MultiTaskModel implements AutoCloseable {
      * @throws IOException when the file is missing, corrupt, or does not fit this model (the message says which
      *     parameter)
      */
-    public CheckpointState load(Path file) throws IOException {
+    public CheckpointState loadCheckpoint(Path file) throws IOException {
         return Checkpoints.load(file, block, model.getNDManager());
     }
 

@@ -99,7 +99,7 @@ class WeightingContractTest {
         TrainingHistory resumed;
         ImmutableMap<String, double[]> stateC;
         try (MultiTaskModel m = build(spec, mode, 4)) {
-            CheckpointState state = m.load(last);
+            CheckpointState state = m.loadCheckpoint(last);
             assertEquals(2, state.epochsCompleted());
             assertEquals(spec.equals("equal") ? "equal" : m.weighting().name(), state.weighting());
             resumed = m.trainer().output(QUIET, QUIET).resumeFrom(state).fit(TRAIN, null);
@@ -123,7 +123,7 @@ class WeightingContractTest {
             MultiTaskTrainer t = m.trainer().output(QUIET, QUIET);
             t.fit(TRAIN, null);
             state = m.weighting().state();
-            m.save(file, new CheckpointState(2, t.step(), m.network().taskNames(),
+            m.saveCheckpoint(file, new CheckpointState(2, t.step(), m.network().taskNames(),
                     com.google.common.collect.ImmutableList.of(), -1, 0, m.weighting().name(), state,
                     ImmutableMap.of()));
         }

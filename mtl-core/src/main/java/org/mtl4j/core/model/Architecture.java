@@ -15,6 +15,16 @@ public interface Architecture {
     String name();
 
     /**
+     * The name with every option, from which {@link ModelComponents} can make this architecture again, for example
+     * {@code hps:head=32}. Saved models record it.
+     *
+     * @return the spec (by default the name: an architecture without options)
+     */
+    default String spec() {
+        return name();
+    }
+
+    /**
      * Builds the network.
      *
      * @param inputShape the shape of one input sample, without the batch axis (for example {@code (3, 64, 64)})

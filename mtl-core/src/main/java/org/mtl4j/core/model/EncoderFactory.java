@@ -21,4 +21,14 @@ public interface EncoderFactory {
 
     /** @return a short description for logs and result files */
     String describe();
+
+    /**
+     * The design with every option, from which {@link ModelComponents} can make it again, for example
+     * {@code resnet:16}. Saved models record it.
+     *
+     * @return the spec (by default the description)
+     */
+    default String spec() {
+        return describe();
+    }
 }

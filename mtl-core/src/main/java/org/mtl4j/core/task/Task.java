@@ -8,6 +8,7 @@ import com.google.common.collect.ImmutableList;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
+import java.util.Optional;
 import java.util.Set;
 import java.util.regex.Pattern;
 
@@ -32,6 +33,7 @@ public final class Task {
     private final int channels;
     private final TaskLoss loss;
     private final ImmutableList<TaskMetric> metrics;
+    private final String recipe;
 
     private Task(Builder b) {
         this.name = b.name;
@@ -39,6 +41,46 @@ public final class Task {
         this.channels = b.channels;
         this.loss = b.loss;
         this.metrics = ImmutableList.copyOf(b.metrics);
+        this.recipe = b.recipe;
+    }
+
+    /**
+     * Makes a task from its recipe, as {@link #recipe()} writes it: {@code segmentation:C}, {@code depth},
+     * {@code normals}, {@code dense-regression:C}, {@code classification:C} or {@code regression:C}.
+     *
+     * @param name the task name
+     * @param recipe the recipe
+     * @return the task
+     * @throws IllegalArgumentException naming the task and the recipe when it is not one of these
+     */
+    public static Task fromRecipe(String name, String recipe) {
+        String[] parts = recipe.split(":", 2);
+        int c = 0;
+        if (parts.length == 2) {
+            try {
+                c = Integer.parseInt(parts[1]);
+            } catch (NumberFormatException e) {
+                throw new IllegalArgumentException("task '" + name + "': recipe '" + recipe
+                        + "' has a channel count that is not a whole number");
+            }
+        }
+        switch (parts[0]) {
+            case "segmentation":
+                return segmentation(name, c);
+            case "depth":
+                return depth(name);
+            case "normals":
+                return normals(name);
+            case "dense-regression":
+                return denseRegression(name, c);
+            case "classification":
+                return classification(name, c);
+            case "regression":
+                return regression(name, c);
+            default:
+                throw new IllegalArgumentException("task '" + name + "': unknown recipe '" + recipe + "'; known: "
+                        + "segmentation:C, depth, normals, dense-regression:C, classification:C, regression:C");
+        }
     }
 
     /**
@@ -59,7 +101,7 @@ public final class Task {
      * @return the task
      */
     public static Task segmentation(String name, int classes) {
-        return builder(name).dense(classes).loss(TaskLosses.crossEntropy())
+        return builder(name).recipe("segmentation:" + classes).dense(classes).loss(TaskLosses.crossEntropy())
                 .metric(TaskMetrics.meanIoU(TaskLosses.DEFAULT_IGNORE_LABEL))
                 .metric(TaskMetrics.accuracy(TaskLosses.DEFAULT_IGNORE_LABEL)).build();
     }
@@ -71,7 +113,7 @@ public final class Task {
      * @return the task
      */
     public static Task depth(String name) {
-        return builder(name).dense(1).loss(TaskLosses.l1(0f))
+        return builder(name).recipe("depth").dense(1).loss(TaskLosses.l1(0f))
                 .metric(TaskMetrics.absError(0f)).metric(TaskMetrics.relError(0f)).build();
     }
 
@@ -82,7 +124,7 @@ public final class Task {
      * @return the task
      */
     public static Task normals(String name) {
-        return builder(name).dense(3).loss(TaskLosses.normal())
+        return builder(name).recipe("normals").dense(3).loss(TaskLosses.normal())
                 .metric(TaskMetrics.meanAngle()).metric(TaskMetrics.medianAngle())
                 .metric(TaskMetrics.angleWithin(11.25)).metric(TaskMetrics.angleWithin(22.5))
                 .metric(TaskMetrics.angleWithin(30)).build();
@@ -96,7 +138,7 @@ public final class Task {
      * @return the task
      */
     public static Task denseRegression(String name, int channels) {
-        return builder(name).dense(channels).loss(TaskLosses.l1()).metric(TaskMetrics.absError()).build();
+        return builder(name).recipe("dense-regression:" + channels).dense(channels).loss(TaskLosses.l1()).metric(TaskMetrics.absError()).build();
     }
 
     /**
@@ -107,7 +149,7 @@ public final class Task {
      * @return the task
      */
     public static Task classification(String name, int classes) {
-        return builder(name).vector(classes).loss(TaskLosses.crossEntropy())
+        return builder(name).recipe("classification:" + classes).vector(classes).loss(TaskLosses.crossEntropy())
                 .metric(TaskMetrics.accuracy(TaskLosses.DEFAULT_IGNORE_LABEL)).build();
     }
 
@@ -119,7 +161,7 @@ public final class Task {
      * @return the task
      */
     public static Task regression(String name, int outputs) {
-        return builder(name).vector(outputs).loss(TaskLosses.l2())
+        return builder(name).recipe("regression:" + outputs).vector(outputs).loss(TaskLosses.l2())
                 .metric(TaskMetrics.rmse()).metric(TaskMetrics.absError()).build();
     }
 
@@ -148,6 +190,16 @@ public final class Task {
         return metrics;
     }
 
+    /**
+     * How to make this task again: set by the ready recipes ({@link #fromRecipe}), empty for a task built with its
+     * own loss and metrics. Saved models record it, so that {@code MultiTaskModel.load} can rebuild the task.
+     *
+     * @return the recipe, if the task came from one
+     */
+    public Optional<String> recipe() {
+        return Optional.ofNullable(recipe);
+    }
+
     /** @return the first metric, used where one metric per task is wanted (Vandenhende's Δ_MTL) */
     public TaskMetric primaryMetric() {
         return metrics.get(0);
@@ -165,6 +217,7 @@ public final class Task {
         private int channels;
         private TaskLoss loss;
         private final List<TaskMetric> metrics = new ArrayList<>();
+        private String recipe;
 
         private Builder(String name) {
             checkNotNull(name, "task name must not be null");
@@ -198,6 +251,11 @@ public final class Task {
             checkArgument(c > 0, "task '%s': output channels must be positive, got %s", name, c);
             this.kind = k;
             this.channels = c;
+            return this;
+        }
+
+        private Builder recipe(String value) {
+            this.recipe = value;
             return this;
         }
 

@@ -1,7 +1,6 @@
 package org.mtl4j.core.training;
 
 import ai.djl.ndarray.NDArray;
-import ai.djl.ndarray.types.Shape;
 import ai.djl.nn.Parameter;
 import com.google.common.collect.ImmutableList;
 import java.util.List;

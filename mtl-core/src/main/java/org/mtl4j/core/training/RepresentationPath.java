@@ -2,7 +2,6 @@ package org.mtl4j.core.training;
 
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDList;
-import ai.djl.ndarray.types.Shape;
 import com.google.common.collect.ImmutableList;
 import java.util.ArrayList;
 import java.util.List;

@@ -171,7 +171,7 @@ class MultiInputTrainingTest {
         }
         try (MultiTaskModel m = builder(4, GradientMode.NONE).build()) {
             TrainingHistory tail = m.trainer().output(QUIET, QUIET)
-                    .resumeFrom(m.load(dir.resolve(MultiTaskTrainer.LAST_CHECKPOINT))).fit(train, null);
+                    .resumeFrom(m.loadCheckpoint(dir.resolve(MultiTaskTrainer.LAST_CHECKPOINT))).fit(train, null);
             for (int e = 0; e < 2; e++) {
                 for (String t : NAMES) {
                     assertEquals(whole.epochs().get(e + 2).trainLoss().get(t), tail.epochs().get(e).trainLoss().get(t),

@@ -165,7 +165,7 @@ class TrainingLoopTest {
         try (MultiTaskModel fresh = builder(99, 2).build(); NDManager mgr = NDManager.newBaseManager()) {
             float[][] untrained = predict(fresh, mgr);
             assertNotEquals(before[0][0], untrained[0][0]);
-            CheckpointState state = fresh.load(dir.resolve(MultiTaskTrainer.LAST_CHECKPOINT));
+            CheckpointState state = fresh.loadCheckpoint(dir.resolve(MultiTaskTrainer.LAST_CHECKPOINT));
             assertEquals(2, state.epochsCompleted());
             assertEquals(8, state.step());
             assertEquals(List.of("seg", "reg", "nrm"), state.taskNames());
@@ -227,7 +227,7 @@ class TrainingLoopTest {
             }
             TrainingHistory tail;
             try (MultiTaskModel m = recipe.build()) {
-                CheckpointState state = m.load(ckpt.resolve(MultiTaskTrainer.LAST_CHECKPOINT));
+                CheckpointState state = m.loadCheckpoint(ckpt.resolve(MultiTaskTrainer.LAST_CHECKPOINT));
                 assertEquals(2, state.epochsCompleted());
                 assertEquals(kind.name().toLowerCase(), state.optimizerState().optimizer());
                 tail = m.trainer().output(QUIET, QUIET).resumeFrom(state).fit(train, val);
@@ -249,7 +249,7 @@ class TrainingLoopTest {
     void checkpointOfAnotherModelIsRefusedNamingTheParameter(@TempDir Path dir) throws IOException {
         Path file = dir.resolve("m.ckpt");
         try (MultiTaskModel m = builder(2, 1).build()) {
-            m.save(file, new CheckpointState(0, 0, com.google.common.collect.ImmutableList.of("seg", "reg", "nrm"),
+            m.saveCheckpoint(file, new CheckpointState(0, 0, com.google.common.collect.ImmutableList.of("seg", "reg", "nrm"),
                     com.google.common.collect.ImmutableList.of(), -1, 0, "equal",
                     com.google.common.collect.ImmutableMap.of(), com.google.common.collect.ImmutableMap.of()));
         }
@@ -258,21 +258,21 @@ class TrainingLoopTest {
                 .build());
         try (MultiTaskModel m = builder(2, 1).build()) {
             // sanity: the same structure loads
-            m.load(file);
+            m.loadCheckpoint(file);
         }
         MultiTask.Builder b = MultiTask.builder().input(3, 8, 8).encoder(TinyMultiTaskBlock.encoderFactory())
                 .sharing(TinyMultiTaskBlock.architecture()).tasks(other);
         try (MultiTaskModel m = b.build()) {
-            IOException e = assertThrows(IOException.class, () -> m.load(file));
+            IOException e = assertThrows(IOException.class, () -> m.loadCheckpoint(file));
             assertTrue(e.getMessage().contains("head_seg") && e.getMessage().contains("shape"), e.getMessage());
         }
         Files.write(dir.resolve("bad.ckpt"), new byte[] {1, 2, 3});
         try (MultiTaskModel m = builder(2, 1).build()) {
-            IOException e = assertThrows(IOException.class, () -> m.load(dir.resolve("bad.ckpt")));
+            IOException e = assertThrows(IOException.class, () -> m.loadCheckpoint(dir.resolve("bad.ckpt")));
             assertTrue(e.getMessage().contains("bad.ckpt"), e.getMessage());
             byte[] whole = Files.readAllBytes(file);
             Files.write(dir.resolve("cut.ckpt"), java.util.Arrays.copyOf(whole, whole.length / 2));
-            IOException cut = assertThrows(IOException.class, () -> m.load(dir.resolve("cut.ckpt")));
+            IOException cut = assertThrows(IOException.class, () -> m.loadCheckpoint(dir.resolve("cut.ckpt")));
             assertTrue(cut.getMessage().contains("cut.ckpt"), cut.getMessage());
         }
     }

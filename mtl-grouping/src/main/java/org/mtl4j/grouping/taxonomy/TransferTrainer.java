@@ -248,12 +248,12 @@ public final class TransferTrainer {
                 double[] losses = stored(name, List.of(name));
                 boolean reused = ckpt != null && losses != null && Files.exists(ckpt);
                 if (reused) {
-                    model.load(ckpt);
+                    model.loadCheckpoint(ckpt);
                 } else {
                     model.trainer().fit(new TaskSubsetDataset(data.train(), k, s), null);
                     losses = perSample(model, s);
                     if (ckpt != null) {
-                        model.save(ckpt, new CheckpointState(epochs, 0, ImmutableList.of(name), ImmutableList.of(),
+                        model.saveCheckpoint(ckpt, new CheckpointState(epochs, 0, ImmutableList.of(name), ImmutableList.of(),
                                 -1, 0, "equal", ImmutableMap.of(), ImmutableMap.of()));
                         store(name, List.of(name), losses);
                     }
