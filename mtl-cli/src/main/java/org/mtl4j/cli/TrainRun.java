@@ -200,7 +200,7 @@ public final class TrainRun {
             Path best = checkpoints.resolve(MultiTaskTrainer.BEST_CHECKPOINT);
             if (Files.exists(best)) {
                 model.loadCheckpoint(best);
-                model.save(o.out().resolve(MODEL_DIR));
+                model.save(o.out().resolve(MODEL_DIR), Map.of("data", source.spec()));
                 out.println("saved the best epoch's network to " + o.out().resolve(MODEL_DIR)
                         + " (MultiTaskModel.load)");
             }

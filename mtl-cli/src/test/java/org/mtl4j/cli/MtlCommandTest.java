@@ -6,9 +6,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.google.gson.JsonObject;
 import com.google.gson.JsonParser;
-import java.io.ByteArrayOutputStream;
-import java.io.PrintStream;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import org.junit.jupiter.api.Test;
@@ -16,36 +13,6 @@ import org.junit.jupiter.api.io.TempDir;
 
 /** The mtl program end to end on tiny settings, and its handling of bad input. */
 class MtlCommandTest {
-
-    private static final class Captured {
-        final ByteArrayOutputStream out = new ByteArrayOutputStream();
-        final ByteArrayOutputStream err = new ByteArrayOutputStream();
-        int status;
-
-        Captured run(String... args) {
-            PrintStream oldOut = System.out;
-            PrintStream oldErr = System.err;
-            PrintStream o = new PrintStream(out, true, StandardCharsets.UTF_8);
-            PrintStream e = new PrintStream(err, true, StandardCharsets.UTF_8);
-            System.setOut(o);
-            System.setErr(e);
-            try {
-                status = MtlCommand.execute(o, e, args);
-            } finally {
-                System.setOut(oldOut);
-                System.setErr(oldErr);
-            }
-            return this;
-        }
-
-        String out() {
-            return out.toString(StandardCharsets.UTF_8);
-        }
-
-        String err() {
-            return err.toString(StandardCharsets.UTF_8);
-        }
-    }
 
     @Test
     void mgdaRunsInRepresentationModeByDefaultAndPlainMgdaOnRequest(@TempDir Path dir) throws Exception {

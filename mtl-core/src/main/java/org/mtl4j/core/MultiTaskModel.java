@@ -112,7 +112,19 @@ public final class MultiTaskModel implements AutoCloseable {
      * @throws IOException when a file cannot be written
      */
     public void save(Path dir) throws IOException {
-        SavedModels.save(this, dir);
+        SavedModels.save(this, dir, Map.of());
+    }
+
+    /**
+     * Saves the network as {@link #save(Path)} does, with the saving program's own facts in the manifest's
+     * {@code metadata} (read back with {@link #manifest(Path)}).
+     *
+     * @param dir the folder (created when missing)
+     * @param metadata key → value pairs
+     * @throws IOException when a file cannot be written
+     */
+    public void save(Path dir, Map<String, String> metadata) throws IOException {
+        SavedModels.save(this, dir, metadata);
     }
 
     /** @return the tasks in output order */

@@ -40,7 +40,7 @@ final class SavedModels {
 
     private SavedModels() {}
 
-    static void save(MultiTaskModel model, Path dir) throws IOException {
+    static void save(MultiTaskModel model, Path dir, Map<String, String> metadata) throws IOException {
         Files.createDirectories(dir);
         ImmutableList<String> names = model.network().taskNames();
         Checkpoints.save(dir.resolve(PARAMETERS), model.network(), new CheckpointState(0, 0, names,
@@ -52,7 +52,7 @@ final class SavedModels {
         ModelManifest m = new ModelManifest(ModelManifest.FORMAT, ImmutableList.copyOf(tasks),
                 model.inputShape().getShape(), model.encoderSpec(), model.encoder(), model.architectureSpec(),
                 model.weighting().name(), model.normalization(), RunProvenance.libraryVersion(),
-                Engine.getDjlVersion());
+                Engine.getDjlVersion(), ImmutableMap.copyOf(metadata));
         Path file = dir.resolve(MANIFEST);
         Path tmp = dir.resolve(MANIFEST + ".tmp");
         Files.writeString(tmp, m.toJson(), StandardCharsets.UTF_8);

@@ -64,14 +64,32 @@ public final class ImageTranslator implements Translator<Image, ImmutableMap<Str
         return new NDList(ai.djl.ndarray.NDArrays.stack(normalised, 0));
     }
 
+    /**
+     * What a task's output is, for presentation: its recipe's name, or for a task with its own loss what the loss
+     * tells (cross-entropy: classes; the normal-vector loss: normals), else {@code dense} or {@code vector}.
+     */
+    static String kind(Task task) {
+        if (task.recipe().isPresent()) {
+            return task.recipe().get().split(":")[0];
+        }
+        boolean dense = task.kind() == OutputKind.DENSE;
+        switch (task.loss().name()) {
+            case "cross-entropy":
+                return dense ? "segmentation" : "classification";
+            case "normal-cosine":
+                return "normals";
+            default:
+                return dense ? "dense" : "vector";
+        }
+    }
+
     @Override
     public ImmutableMap<String, TaskPrediction> processOutput(TranslatorContext ctx, NDList list) {
         ImmutableMap.Builder<String, TaskPrediction> out = ImmutableMap.builder();
         for (int t = 0; t < tasks.size(); t++) {
             Task task = tasks.get(t);
             NDArray y = list.get(t);
-            String kind = task.recipe().map(r -> r.split(":")[0])
-                    .orElse(task.kind() == OutputKind.DENSE ? "dense" : "vector");
+            String kind = kind(task);
             int[] classes = new int[0];
             NDArray values = y;
             if (kind.equals("classification") || kind.equals("segmentation")) {

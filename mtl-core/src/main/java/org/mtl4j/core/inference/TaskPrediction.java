@@ -14,7 +14,9 @@ package org.mtl4j.core.inference;
  *
  * @param task the task name
  * @param kind the task's recipe name ({@code classification}, {@code segmentation}, {@code depth}, {@code normals},
- *     {@code dense-regression}, {@code regression}), or {@code dense}/{@code vector} for a task without a recipe
+ *     {@code dense-regression}, {@code regression}); for a task with its own loss, {@code segmentation} or
+ *     {@code classification} under cross-entropy, {@code normals} under the normal-vector loss, else {@code dense} or
+ *     {@code vector}
  * @param shape the shape of {@code values}
  * @param values the values, row-major
  * @param classes the most likely class per sample or pixel, for class tasks; empty otherwise

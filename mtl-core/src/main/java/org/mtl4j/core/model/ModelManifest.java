@@ -1,6 +1,7 @@
 package org.mtl4j.core.model;
 
 import com.google.common.collect.ImmutableList;
+import com.google.common.collect.ImmutableMap;
 import com.google.gson.GsonBuilder;
 import com.google.gson.JsonArray;
 import com.google.gson.JsonElement;
@@ -25,10 +26,13 @@ import org.mtl4j.core.task.OutputKind;
  * @param normalization how the training data turned raw values into inputs, if known
  * @param mtl4jVersion the mtl4j version that wrote it
  * @param djlVersion the DJL version that wrote it
+ * @param metadata what the program that saved it added (for example {@code mtl train} records its {@code data} source,
+ *     from which {@code mtl predict} rebuilds tasks without a recipe)
  */
 public record ModelManifest(int format, ImmutableList<TaskEntry> tasks, long[] inputShape, String encoderSpec,
         String encoderDescription, String architectureSpec, String weighting,
-        Optional<InputNormalization> normalization, String mtl4jVersion, String djlVersion) {
+        Optional<InputNormalization> normalization, String mtl4jVersion, String djlVersion,
+        ImmutableMap<String, String> metadata) {
 
     /** The format this version writes and reads. */
     public static final int FORMAT = 1;
@@ -75,6 +79,9 @@ public record ModelManifest(int format, ImmutableList<TaskEntry> tasks, long[] i
         });
         o.addProperty("mtl4j_version", mtl4jVersion);
         o.addProperty("djl_version", djlVersion);
+        JsonObject meta = new JsonObject();
+        metadata.forEach(meta::addProperty);
+        o.add("metadata", meta);
         return new GsonBuilder().setPrettyPrinting().disableHtmlEscaping().create().toJson(o) + "\n";
     }
 
@@ -143,8 +150,16 @@ public record ModelManifest(int format, ImmutableList<TaskEntry> tasks, long[] i
                 throw new IllegalArgumentException(source + ": field 'normalization': " + e.getMessage(), e);
             }
         }
+        ImmutableMap.Builder<String, String> meta = ImmutableMap.builder();
+        if (o.has("metadata")) {
+            JsonObject m = f.object(o.get("metadata"), "metadata");
+            for (String key : m.keySet()) {
+                meta.put(key, f.string(m, "metadata." + key));
+            }
+        }
         return new ModelManifest(format, tasks.build(), shape, f.string(o, "encoder"),
                 o.has("encoder_description") ? f.string(o, "encoder_description") : "", f.string(o, "architecture"),
-                f.string(o, "weighting"), norm, f.string(o, "mtl4j_version"), f.string(o, "djl_version"));
+                f.string(o, "weighting"), norm, f.string(o, "mtl4j_version"), f.string(o, "djl_version"),
+                meta.build());
     }
 }
