@@ -3,6 +3,7 @@ package org.mtl4j.cli;
 import static com.google.common.base.Preconditions.checkArgument;
 
 import ai.djl.ndarray.NDManager;
+import ai.djl.training.dataset.RandomAccessDataset;
 import com.google.common.collect.ImmutableList;
 import com.google.common.hash.Hashing;
 import com.google.gson.Gson;
@@ -23,16 +24,13 @@ import org.mtl4j.core.MultiTask;
 import org.mtl4j.core.MultiTaskModel;
 import org.mtl4j.core.RunProvenance;
 import org.mtl4j.core.checkpoint.CheckpointState;
-import ai.djl.training.dataset.RandomAccessDataset;
 import org.mtl4j.core.data.TaskSubsetDataset;
-import org.mtl4j.core.model.EncoderFactory;
-import org.mtl4j.datasets.DataSource;
-import org.mtl4j.datasets.DataSources;
 import org.mtl4j.core.evaluation.DeltaM;
 import org.mtl4j.core.evaluation.EvaluationResult;
 import org.mtl4j.core.evaluation.MeanPredictor;
 import org.mtl4j.core.evaluation.TaskResult;
 import org.mtl4j.core.model.Architecture;
+import org.mtl4j.core.model.EncoderFactory;
 import org.mtl4j.core.task.Task;
 import org.mtl4j.core.task.TaskMetric;
 import org.mtl4j.core.training.EpochRecord;
@@ -41,8 +39,10 @@ import org.mtl4j.core.training.TrainingHistory;
 import org.mtl4j.core.training.TrainingSettings;
 import org.mtl4j.core.weighting.GradientMode;
 import org.mtl4j.core.weighting.LossWeighting;
-import org.mtl4j.losses.Weightings;
+import org.mtl4j.datasets.DataSource;
+import org.mtl4j.datasets.DataSources;
 import org.mtl4j.grouping.TextFiles;
+import org.mtl4j.losses.Weightings;
 
 /**
  * What {@code mtl train} does: render the data, train the multi-task network, train (or reuse cached) single-task
@@ -57,6 +57,7 @@ public final class TrainRun {
 
     private final TrainOptions o;
     private ai.djl.ndarray.types.Shape inputShape;
+    private java.util.Optional<org.mtl4j.core.data.InputNormalization> normalization = java.util.Optional.empty();
     /** The folder of {@code --out} that holds the best epoch's network as a saved model. */
     public static final String MODEL_DIR = "model";
     private final PrintStream out;
@@ -155,6 +156,7 @@ public final class TrainRun {
         RandomAccessDataset train = splits.train();
         RandomAccessDataset val = splits.validation();
         this.inputShape = splits.inputShape();
+        this.normalization = source.normalization();
         err.println(splits.description());
         double renderSeconds = (System.nanoTime() - t0) / 1e9;
 
@@ -292,8 +294,10 @@ public final class TrainRun {
     }
 
     private MultiTask.Builder builder(List<Task> tasks, Architecture arch) {
-        return MultiTask.builder().input(inputShape.getShape()).encoder(encoder()).sharing(arch)
+        MultiTask.Builder b = MultiTask.builder().input(inputShape.getShape()).encoder(encoder()).sharing(arch)
                 .tasks(tasks).settings(settings());
+        normalization.ifPresent(b::inputNormalization);
+        return b;
     }
 
     private Map<String, Double> baseline(Task task, int index, int taskCount, Architecture arch,

@@ -5,6 +5,8 @@ import ai.djl.training.dataset.RandomAccessDataset;
 import com.google.common.collect.ImmutableList;
 import java.io.IOException;
 import java.util.List;
+import java.util.Optional;
+import org.mtl4j.core.data.InputNormalization;
 import org.mtl4j.core.task.Task;
 
 /**
@@ -38,6 +40,16 @@ public interface DataSource {
      * @throws IOException when a file is missing or unreadable (the message names it)
      */
     Splits load(List<String> tasks, Options options) throws IOException;
+
+    /**
+     * How the source turns raw 8-bit pixel values into network inputs, so that a saved model can do the same to an
+     * image at inference ({@code mtl predict}).
+     *
+     * @return the normalisation, or empty when the inputs are not images of 8-bit pixels
+     */
+    default Optional<InputNormalization> normalization() {
+        return Optional.empty();
+    }
 
     /**
      * Settings shared by the data sources; a source ignores what does not apply to it.

@@ -7,6 +7,8 @@ import com.google.common.collect.ImmutableList;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Locale;
+import java.util.Optional;
+import org.mtl4j.core.data.InputNormalization;
 import org.mtl4j.core.task.Task;
 import org.mtl4j.datasets.MultiItemSource;
 import org.mtl4j.datasets.Nyuv2Source;
@@ -95,6 +97,11 @@ public final class DataSources {
             @Override
             public String spec() {
                 return "synthetic";
+            }
+
+            @Override
+            public Optional<InputNormalization> normalization() {
+                return Optional.of(InputNormalization.bytes(new float[] {0f}, new float[] {1f})); // colours in [0, 1]
             }
 
             @Override

@@ -23,6 +23,11 @@ import java.util.zip.ZipException;
  * are {@code 0x00000803} ({@code uint8}, {@code (n, 28, 28)}), labels {@code 0x00000801} ({@code uint8},
  * {@code (n)}). Only the element type {@code 0x08} (unsigned byte) is supported. A bad magic, another element type, a
  * truncated body, trailing bytes or a broken gzip stream raise a {@link MalformedDataException} naming the file.
+ *
+ * <p>Why not DJL's basic-dataset {@code Mnist}/{@code FashionMnist}: they load through DJL's repository (an MRL with
+ * its metadata, downloaded on first use), not from files already on disk such as the Debian package
+ * {@code dataset-fashion-mnist} installs, and they give DJL data sets rather than the raw images mtl4j composes
+ * (Multi-Fashion, multi-input training).
  */
 public final class IdxArray {
 

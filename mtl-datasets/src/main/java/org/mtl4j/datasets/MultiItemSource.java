@@ -5,7 +5,9 @@ import java.io.IOException;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Locale;
+import java.util.Optional;
 import org.mtl4j.core.data.InMemoryMultiTaskDataset;
+import org.mtl4j.core.data.InputNormalization;
 import org.mtl4j.core.task.Task;
 import org.mtl4j.datasets.DataSource;
 
@@ -98,5 +100,12 @@ public final class MultiItemSource implements DataSource {
         return new Splits(train, val, train.inputShape(), String.format(Locale.ROOT,
                 "%s (Sener & Koltun construction) from %s: %d training and %d validation composites of 28x28",
                 fashion ? "Multi-Fashion" : "MultiMNIST", from, train.size(), val.size()));
+    }
+
+    /** Pixels divided by 255 and standardised with MNIST's mean and deviation, as {@link MultiItemImages} does. */
+    @Override
+    public Optional<InputNormalization> normalization() {
+        return Optional.of(InputNormalization.bytes(new float[] {MultiItemImages.MEAN},
+                new float[] {MultiItemImages.STD}));
     }
 }

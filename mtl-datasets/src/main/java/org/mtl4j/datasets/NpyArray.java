@@ -28,6 +28,11 @@ import java.util.Map;
  * {@code product(shape) × itemsize} data bytes. Anything else — a wrong magic, a structured or object dtype, Fortran
  * order, a truncated body, trailing bytes — raises a {@link MalformedDataException} naming the file. Integer values
  * above 2<sup>24</sup> lose precision in the conversion to {@code float}.
+ *
+ * <p><b>Why not DJL's reader.</b> {@code NDList.decode} (DJL 0.36.0) reads {@code .npy} bytes into engine arrays. Fed
+ * the same files as this reader's tests, it read a {@code >f8} file as little-endian (silently wrong values), accepted
+ * trailing bytes, reported a truncated body as "Invalid NDArray input" without a file name, and a {@code <i2} file
+ * aborted the JVM. Data sets also want plain Java arrays before any engine work (resizing, augmentation).
  */
 public final class NpyArray {
 

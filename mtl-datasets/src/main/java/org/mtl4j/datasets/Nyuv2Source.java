@@ -7,6 +7,8 @@ import java.io.IOException;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Locale;
+import java.util.Optional;
+import org.mtl4j.core.data.InputNormalization;
 import org.mtl4j.core.task.Task;
 import org.mtl4j.datasets.DataSource;
 
@@ -61,5 +63,11 @@ public final class Nyuv2Source implements DataSource {
                 "NYUv2 (mtan/LibMTL .npy) at %s: %d of %d training and %d of %d validation images, input %s%s", root,
                 train.size(), train.splitSize(), val.size(), val.splitSize(), train.inputShape(),
                 augment ? ", random scale-crop and flip" : ""));
+    }
+
+    /** Pixels divided by 255, as the loader does. */
+    @Override
+    public Optional<InputNormalization> normalization() {
+        return Optional.of(InputNormalization.bytes(new float[] {0f}, new float[] {1f}));
     }
 }

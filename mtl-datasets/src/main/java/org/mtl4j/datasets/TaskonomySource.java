@@ -8,6 +8,8 @@ import java.io.IOException;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Locale;
+import java.util.Optional;
+import org.mtl4j.core.data.InputNormalization;
 import org.mtl4j.core.task.Task;
 import org.mtl4j.datasets.DataSource;
 
@@ -80,5 +82,11 @@ public final class TaskonomySource implements DataSource {
     private Path list(String property, String name) {
         String p = System.getProperty(property);
         return p != null && !p.isBlank() ? Path.of(p) : root.resolve(name);
+    }
+
+    /** Pixels divided by 255, as the loader does. */
+    @Override
+    public Optional<InputNormalization> normalization() {
+        return Optional.of(InputNormalization.bytes(new float[] {0f}, new float[] {1f}));
     }
 }

@@ -16,17 +16,17 @@ import java.util.zip.GZIPOutputStream;
 import javax.imageio.ImageIO;
 
 /** Writers of fixture files in the real on-disk formats (npy v1.0, IDX, PNG). */
-final class Fixtures {
+public final class Fixtures {
 
     private Fixtures() {}
 
     /** Writes a float32 little-endian C-order .npy file, version 1.0, exactly as numpy.save does. */
-    static Path npy(Path file, float[] data, long... shape) throws IOException {
+    public static Path npy(Path file, float[] data, long... shape) throws IOException {
         return npy(file, "<f4", floatBytes(data), shape);
     }
 
     /** Writes a .npy file with the given dtype descriptor and raw little-endian data bytes. */
-    static Path npy(Path file, String descr, byte[] body, long... shape) throws IOException {
+    public static Path npy(Path file, String descr, byte[] body, long... shape) throws IOException {
         String dims = shape.length == 1 ? "(" + shape[0] + ",)"
                 : "(" + Arrays.stream(shape).mapToObj(Long::toString).collect(Collectors.joining(", ")) + ")";
         String dict = "{'descr': '" + descr + "', 'fortran_order': False, 'shape': " + dims + ", }";
@@ -44,7 +44,7 @@ final class Fixtures {
         return file;
     }
 
-    static byte[] floatBytes(float[] data) {
+    public static byte[] floatBytes(float[] data) {
         ByteBuffer b = ByteBuffer.allocate(4 * data.length).order(ByteOrder.LITTLE_ENDIAN);
         for (float f : data) {
             b.putFloat(f);
@@ -53,7 +53,7 @@ final class Fixtures {
     }
 
     /** Writes an IDX file of unsigned bytes: magic 0x000008DD, big-endian sizes, data; gzipped if asked. */
-    static Path idx(Path file, boolean gzip, byte[] data, int... dims) throws IOException {
+    public static Path idx(Path file, boolean gzip, byte[] data, int... dims) throws IOException {
         ByteArrayOutputStream raw = new ByteArrayOutputStream();
         raw.write(new byte[] {0, 0, 0x08, (byte) dims.length});
         for (int d : dims) {
@@ -74,7 +74,7 @@ final class Fixtures {
     }
 
     /** Writes a 16-bit grayscale PNG of raw values (h×w row-major). */
-    static Path png16(Path file, int w, int h, int[] values) throws IOException {
+    public static Path png16(Path file, int w, int h, int[] values) throws IOException {
         BufferedImage img = new BufferedImage(w, h, BufferedImage.TYPE_USHORT_GRAY);
         WritableRaster r = img.getRaster();
         for (int y = 0; y < h; y++) {
@@ -86,7 +86,7 @@ final class Fixtures {
     }
 
     /** Writes an 8-bit grayscale PNG. */
-    static Path png8(Path file, int w, int h, int[] values) throws IOException {
+    public static Path png8(Path file, int w, int h, int[] values) throws IOException {
         BufferedImage img = new BufferedImage(w, h, BufferedImage.TYPE_BYTE_GRAY);
         WritableRaster r = img.getRaster();
         for (int y = 0; y < h; y++) {
@@ -98,7 +98,7 @@ final class Fixtures {
     }
 
     /** Writes a 1-bit PNG (0/1). */
-    static Path png1(Path file, int w, int h, int[] values) throws IOException {
+    public static Path png1(Path file, int w, int h, int[] values) throws IOException {
         BufferedImage img = new BufferedImage(w, h, BufferedImage.TYPE_BYTE_BINARY);
         WritableRaster r = img.getRaster();
         for (int y = 0; y < h; y++) {
@@ -110,7 +110,7 @@ final class Fixtures {
     }
 
     /** Writes an 8-bit RGB PNG from interleaved (h, w, 3) samples. */
-    static Path pngRgb(Path file, int w, int h, int[] rgb) throws IOException {
+    public static Path pngRgb(Path file, int w, int h, int[] rgb) throws IOException {
         BufferedImage img = new BufferedImage(w, h, BufferedImage.TYPE_3BYTE_BGR);
         WritableRaster r = img.getRaster();
         for (int y = 0; y < h; y++) {
@@ -132,7 +132,7 @@ final class Fixtures {
     }
 
     /** Cuts a file to its first {@code keep} bytes. */
-    static void truncate(Path file, int keep) throws IOException {
+    public static void truncate(Path file, int keep) throws IOException {
         byte[] b = Files.readAllBytes(file);
         Files.write(file, Arrays.copyOf(b, keep));
     }

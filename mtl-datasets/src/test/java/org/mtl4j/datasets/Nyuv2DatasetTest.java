@@ -34,7 +34,7 @@ class Nyuv2DatasetTest {
 
     private final List<float[][]> train = new ArrayList<>(); // per sample: image, label, depth, normal (HWC)
 
-    private static float[] sample(SplittableRandom rng, int n, boolean unitNormals) {
+    static float[] sample(SplittableRandom rng, int n, boolean unitNormals) {
         float[] a = new float[n];
         for (int i = 0; i < n; i++) {
             a[i] = (float) rng.nextDouble();

@@ -3,9 +3,6 @@ package org.mtl4j.examples;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
-import java.io.ByteArrayOutputStream;
-import java.io.PrintStream;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import org.junit.jupiter.api.Test;
@@ -15,15 +12,7 @@ import org.junit.jupiter.api.io.TempDir;
 class GroupingExampleTest {
 
     private static String run(Path csv) throws Exception {
-        PrintStream before = System.out;
-        ByteArrayOutputStream captured = new ByteArrayOutputStream();
-        System.setOut(new PrintStream(captured, true, StandardCharsets.UTF_8));
-        try {
-            GroupingExample.main(new String[] {csv.toString()});
-        } finally {
-            System.setOut(before);
-        }
-        return captured.toString(StandardCharsets.UTF_8);
+        return StdOut.of(() -> GroupingExample.main(new String[] {csv.toString()}));
     }
 
     @Test

