@@ -24,7 +24,7 @@ class MtlCommandTest {
             String[] args = java.util.stream.Stream.concat(java.util.Arrays.stream(common),
                     java.util.stream.Stream.of("--gradient-mode", mode[0], "--out", out.toString()))
                     .toArray(String[]::new);
-            Captured c = new Captured().run(args);
+            CliCapture c = CliCapture.run(args);
             assertEquals(0, c.status, c.err());
             JsonObject json = JsonParser.parseString(Files.readString(out.resolve("results.json"))).getAsJsonObject();
             assertEquals(mode[1], json.get("gradient_mode").getAsString(), "--gradient-mode " + mode[0]);
@@ -34,7 +34,7 @@ class MtlCommandTest {
     @Test
     void aStrategyFromOutsideMtlLossesTrainsByName(@TempDir Path dir) throws Exception {
         Path out = dir.resolve("largest");
-        Captured c = new Captured().run("train", "--tasks", "s,d", "--epochs", "2", "--size", "16", "--train-samples",
+        CliCapture c = CliCapture.run("train", "--tasks", "s,d", "--epochs", "2", "--size", "16", "--train-samples",
                 "8", "--val-samples", "8", "--batch-size", "8", "--width", "2", "--weighting", "largest:3",
                 "--no-baselines", "--no-progress", "--out", out.toString());
         assertEquals(0, c.status, c.err());
@@ -42,7 +42,7 @@ class MtlCommandTest {
         assertEquals("largest", json.get("weighting").getAsString());
         String history = json.get("history").toString();
         assertTrue(history.contains("3.0"), "the boosted weight 3 appears among the mean weights: " + history);
-        Captured unknown = new Captured().run("train", "--weighting", "nope", "--out", dir.resolve("x").toString());
+        CliCapture unknown = CliCapture.run("train", "--weighting", "nope", "--out", dir.resolve("x").toString());
         assertEquals(2, unknown.status);
         assertTrue(unknown.err().contains("largest[:boost]"), "the error lists the outside strategy: "
                 + unknown.err());
@@ -50,7 +50,7 @@ class MtlCommandTest {
 
     @Test
     void checkNativesReportsBothBackendsAndPassesForTheOneTrainedWith() {
-        Captured c = new Captured().run("check-natives", "--quick");
+        CliCapture c = CliCapture.run("check-natives", "--quick");
         assertEquals(0, c.status, c.out() + c.err());
         assertTrue(c.out().contains("mtl4j trains with: REFERENCE_KERNELS"), c.out());
         assertTrue(c.out().contains("reference kernels: 5 of 5 cases right"), c.out());
@@ -62,7 +62,7 @@ class MtlCommandTest {
         String[] args = {"train", "--tasks", "s,d", "--epochs", "1", "--size", "16", "--train-samples", "16",
             "--val-samples", "8", "--batch-size", "8", "--width", "4", "--out", dir.resolve("run").toString(),
             "--baseline-cache", dir.resolve("cache").toString(), "--no-progress", "--threads", "2"};
-        Captured first = new Captured().run(args);
+        CliCapture first = CliCapture.run(args);
         assertEquals(0, first.status, first.err());
         assertTrue(first.out().contains("single-task baseline s: training"), first.out());
         assertTrue(first.out().contains("Δp (LibMTL"), first.out());
@@ -77,7 +77,7 @@ class MtlCommandTest {
         assertTrue(Files.size(dir.resolve("run/loss_curves.png")) > 1000);
         assertTrue(Files.exists(dir.resolve("run/checkpoints/last.ckpt")));
 
-        Captured second = new Captured().run(args);
+        CliCapture second = CliCapture.run(args);
         assertEquals(0, second.status, second.err());
         assertTrue(second.out().contains("single-task baseline s: reused"), second.out());
         JsonObject again = JsonParser.parseString(Files.readString(results)).getAsJsonObject();
@@ -98,12 +98,12 @@ class MtlCommandTest {
         String[] expected = {"unknown task 'x'", "unknown data set 'nyu'", "unknown architecture 'mystery'",
             "'abc' is not a number", "--epochs must be positive"};
         for (int i = 0; i < cases.length; i++) {
-            Captured c = new Captured().run(cases[i]);
+            CliCapture c = CliCapture.run(cases[i]);
             assertEquals(2, c.status, c.err());
             assertTrue(c.err().contains("mtl: error: ") && c.err().contains(expected[i]), c.err());
             assertFalse(c.err().contains("\tat org."), c.err());
         }
-        Captured unknownOption = new Captured().run("train", "--frobnicate");
+        CliCapture unknownOption = CliCapture.run("train", "--frobnicate");
         assertEquals(2, unknownOption.status);
         assertTrue(unknownOption.err().contains("--frobnicate"), unknownOption.err());
     }

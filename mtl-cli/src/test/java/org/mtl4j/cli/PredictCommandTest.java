@@ -32,7 +32,7 @@ class PredictCommandTest {
     @Test
     void predictsWithTheModelThatTrainSaved(@TempDir Path dir) throws Exception {
         Path run = dir.resolve("run");
-        Captured train = new Captured().run("train", "--tasks", "s,d,n", "--epochs", "1", "--size", "16",
+        CliCapture train = CliCapture.run("train", "--tasks", "s,d,n", "--epochs", "1", "--size", "16",
                 "--train-samples", "8", "--val-samples", "8", "--batch-size", "8", "--width", "2", "--no-baselines",
                 "--no-progress", "--out", run.toString());
         assertEquals(0, train.status, train.err());
@@ -41,7 +41,7 @@ class PredictCommandTest {
         png(images.resolve("a.png"), 16, 16);
         png(images.resolve("b.png"), 40, 24);
         Path preds = dir.resolve("preds");
-        Captured c = new Captured().run("predict", "--model", run.resolve("model").toString(), "--input",
+        CliCapture c = CliCapture.run("predict", "--model", run.resolve("model").toString(), "--input",
                 images.toString(), "--out", preds.toString());
         assertEquals(0, c.status, c.err());
         // the scenes' d has its own loss (plain L1, no recipe), so it is shown as a grey map; n as normals
@@ -65,19 +65,19 @@ class PredictCommandTest {
     @Test
     void badInputEndsWithOneLineAndStatus2(@TempDir Path dir) throws Exception {
         Path notImage = Files.writeString(dir.resolve("x.png"), "not a picture");
-        Captured noModel = new Captured().run("predict", "--model", dir.toString(), "--input", notImage.toString(),
+        CliCapture noModel = CliCapture.run("predict", "--model", dir.toString(), "--input", notImage.toString(),
                 "--out", dir.resolve("o").toString());
         assertEquals(2, noModel.status);
         assertTrue(noModel.err().contains("is not a saved mtl4j model"), noModel.err());
         Path run = dir.resolve("run");
-        assertEquals(0, new Captured().run("train", "--tasks", "s", "--epochs", "1", "--size", "16", "--train-samples",
+        assertEquals(0, CliCapture.run("train", "--tasks", "s", "--epochs", "1", "--size", "16", "--train-samples",
                 "8", "--val-samples", "8", "--batch-size", "8", "--width", "2", "--no-baselines", "--no-progress",
                 "--out", run.toString()).status);
-        Captured bad = new Captured().run("predict", "--model", run.resolve("model").toString(), "--input",
+        CliCapture bad = CliCapture.run("predict", "--model", run.resolve("model").toString(), "--input",
                 notImage.toString(), "--out", dir.resolve("o").toString());
         assertEquals(2, bad.status);
         assertTrue(bad.err().contains("x.png is not an image"), bad.err());
-        Captured empty = new Captured().run("predict", "--model", run.resolve("model").toString(), "--input",
+        CliCapture empty = CliCapture.run("predict", "--model", run.resolve("model").toString(), "--input",
                 Files.createDirectories(dir.resolve("empty")).toString(), "--out", dir.resolve("o").toString());
         assertEquals(2, empty.status);
         assertTrue(empty.err().contains("holds no .png or .jpg images"), empty.err());

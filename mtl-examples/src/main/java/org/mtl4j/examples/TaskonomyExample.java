@@ -1,7 +1,6 @@
 package org.mtl4j.examples;
 
 import java.io.IOException;
-import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
