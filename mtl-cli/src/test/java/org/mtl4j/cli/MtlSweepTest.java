@@ -26,7 +26,7 @@ class MtlSweepTest {
         assertEquals(0, first.status, first.both());
         assertTrue(first.out().contains("4 to train"), first.out());
         List<String> rows = Files.readAllLines(out.resolve("results.csv"));
-        assertEquals("arch,weighting,gradient_mode,seed,s_mIoU,d_abs_err,total_val_loss,seconds", rows.get(0));
+        assertEquals("arch,weighting,gradient_mode,seed,s_mIoU,d_abs_err,total_val_loss,torch_threads,seconds", rows.get(0));
         assertEquals(5, rows.size(), "4 runs");
         assertTrue(rows.get(1).startsWith("hps,equal,none,1,"), rows.get(1));
         assertTrue(rows.get(3).startsWith("hps,pcgrad,parameters,1,"), rows.get(3));

@@ -97,6 +97,7 @@ public final class InProcessSweepExecutor implements SweepExecutor {
             primary.put(t.name(), t.primaryMetric().name());
             higher.put(t.name(), t.primaryMetric().higherIsBetter());
         }
-        return new SweepResult(spec, usedMode, metrics, loss, primary, higher, (System.nanoTime() - start) / 1e9);
+        return new SweepResult(spec, usedMode, metrics, loss, primary, higher, (System.nanoTime() - start) / 1e9,
+                ai.djl.pytorch.jni.JniUtils.getNumThreads());
     }
 }

@@ -17,10 +17,13 @@ import java.util.Map;
  * @param primary task → the name of the task's primary metric
  * @param higherIsBetter task → whether the primary metric is higher-is-better
  * @param seconds wall time of the training
+ * @param torchThreads the PyTorch intra-op threads the training ran with: results are bit-identical across machines
+ *     and JVMs (in process or on a cluster) only for the same thread count, because a matrix product's summation order
+ *     depends on it
  */
 public record SweepResult(SweepSpec spec, String gradientMode, Map<String, Map<String, Double>> metrics,
         Map<String, Double> validationLoss, Map<String, String> primary, Map<String, Boolean> higherIsBetter,
-        double seconds) implements Serializable {
+        double seconds, int torchThreads) implements Serializable {
 
     private static final long serialVersionUID = 1L;
 

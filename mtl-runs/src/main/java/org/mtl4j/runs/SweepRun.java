@@ -194,12 +194,12 @@ public final class SweepRun {
         SweepResult first = results.get(0);
         StringBuilder sb = new StringBuilder("arch,weighting,gradient_mode,seed");
         first.primary().forEach((t, m) -> sb.append(',').append(t).append('_').append(m));
-        sb.append(",total_val_loss,seconds\n");
+        sb.append(",total_val_loss,torch_threads,seconds\n");
         for (SweepResult r : results) {
             sb.append(r.spec().arch()).append(',').append(r.spec().weighting()).append(',').append(r.gradientMode())
                     .append(',').append(r.spec().seed());
             r.primary().forEach((t, m) -> sb.append(',').append(num(r.metrics().get(t).get(m))));
-            sb.append(',').append(num(r.totalValidationLoss())).append(',')
+            sb.append(',').append(num(r.totalValidationLoss())).append(',').append(r.torchThreads()).append(',')
                     .append(String.format(Locale.ROOT, "%.1f", r.seconds())).append('\n');
         }
         return sb.toString();

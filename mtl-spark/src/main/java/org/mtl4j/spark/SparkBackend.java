@@ -3,10 +3,17 @@ package org.mtl4j.spark;
 import static com.google.common.base.Preconditions.checkArgument;
 import static com.google.common.base.Preconditions.checkNotNull;
 
+import java.io.File;
+import java.net.URISyntaxException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Locale;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.apache.spark.SparkConf;
+import org.apache.spark.SparkContext;
 import org.apache.spark.api.java.JavaSparkContext;
 import org.mtl4j.runs.ClusterBackend;
 import org.mtl4j.runs.GroupingData;
@@ -71,6 +78,11 @@ public final class SparkBackend implements ClusterBackend {
             conf.setIfMissing("spark.driver.host", "127.0.0.1").setIfMissing("spark.driver.bindAddress", "127.0.0.1");
         } else {
             cpus = Integer.parseInt(conf.get("spark.executor.cores", "1"));
+            if (master.contains("://127.0.0.1:") || master.contains("://localhost:")) {
+                // a cluster on this machine's loopback: the executors must reach the driver there too
+                conf.setIfMissing("spark.driver.host", "127.0.0.1").setIfMissing("spark.driver.bindAddress",
+                        "127.0.0.1");
+            }
             conf.setIfMissing("spark.executor.cores", Integer.toString(cpus));
             String javaOptions = conf.get("spark.executor.extraJavaOptions", "");
             conf.set("spark.executor.extraJavaOptions", (javaOptions + " -Dai.djl.offline=true "
@@ -78,9 +90,42 @@ public final class SparkBackend implements ClusterBackend {
                     + JAVA17_OPENS).trim());
             conf.setIfMissing("spark.executorEnv.OMP_NUM_THREADS", Integer.toString(cpus));
             conf.setIfMissing("spark.executorEnv.DJL_OFFLINE", "true");
+            if (!conf.contains("spark.jars")) {
+                String jars = applicationJars();
+                if (!jars.isEmpty()) {
+                    conf.set("spark.jars", jars); // the executors fetch them from the driver
+                }
+            }
         }
         conf.set("spark.task.cpus", Integer.toString(cpus));
         return new SparkBackend(conf, master, cpus, local);
+    }
+
+    /**
+     * The jars an executor needs that a Spark installation does not have: every jar on this JVM's class path except
+     * those in the folder of Spark's own jars (the launcher keeps them apart, in {@code lib/spark}). They include the
+     * PyTorch natives the application chose (in {@code mtl.jar}). {@code spark-submit} sets {@code spark.jars} itself
+     * (the application jar and {@code --jars}), and a {@code spark.jars} given by the user is kept as it is.
+     *
+     * @return the jars, comma-separated
+     */
+    static String applicationJars() {
+        Path sparkDir = null;
+        try {
+            sparkDir = Path.of(SparkContext.class.getProtectionDomain().getCodeSource().getLocation().toURI())
+                    .getParent();
+        } catch (URISyntaxException | RuntimeException e) {
+            // no code source: ship the whole class path
+        }
+        List<String> jars = new ArrayList<>();
+        for (String entry : System.getProperty("java.class.path", "").split(File.pathSeparator)) {
+            Path p = Path.of(entry).toAbsolutePath();
+            boolean spark = sparkDir != null && sparkDir.equals(p.getParent());
+            if (entry.endsWith(".jar") && Files.isRegularFile(p) && !spark) {
+                jars.add(p.toString());
+            }
+        }
+        return String.join(",", jars);
     }
 
     /**

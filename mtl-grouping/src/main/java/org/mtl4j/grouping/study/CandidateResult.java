@@ -20,9 +20,11 @@ import java.util.Map;
  * @param testLoss task → mean test loss, for every task of the spec
  * @param testMetrics task → metric → value on the test split
  * @param seconds wall time of training and evaluation
+ * @param torchThreads the PyTorch intra-op threads the training ran with (0: not recorded); losses repeat bit for bit
+ *     only for the same count
  */
 public record CandidateResult(CandidateSpec spec, Map<String, Double> validationLoss, Map<String, Double> testLoss,
-        Map<String, Map<String, Double>> testMetrics, double seconds) implements Serializable {
+        Map<String, Map<String, Double>> testMetrics, double seconds, int torchThreads) implements Serializable {
 
     private static final long serialVersionUID = 1L;
 

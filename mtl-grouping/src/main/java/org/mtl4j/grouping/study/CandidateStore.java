@@ -76,7 +76,7 @@ public final class CandidateStore {
             }
             // re-validate through the canonical constructor
             return Optional.of(new CandidateResult(r.spec(), r.validationLoss(), r.testLoss(), r.testMetrics(),
-                    r.seconds()));
+                    r.seconds(), r.torchThreads()));
         } catch (IOException | JsonParseException | IllegalArgumentException | NullPointerException e) {
             return Optional.empty();
         }

@@ -372,6 +372,9 @@ public final class GroupingStudy {
         }
         m.put("candidate_seconds_total", train);
         m.put("candidate_seconds", perCandidate);
+        // the PyTorch thread counts the candidates trained with: losses repeat bit for bit only for the same count
+        m.put("torch_threads", r.candidates().stream().map(CandidateResult::torchThreads).distinct().sorted()
+                .toList());
         return new GsonBuilder().setPrettyPrinting().serializeSpecialFloatingPointValues().create().toJson(m);
     }
 

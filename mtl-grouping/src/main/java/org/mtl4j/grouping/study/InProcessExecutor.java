@@ -103,6 +103,7 @@ public final class InProcessExecutor implements CandidateExecutor {
             testLoss.put(task, t.task(task).loss());
             metrics.put(task, t.task(task).metrics());
         }
-        return new CandidateResult(spec, valLoss, testLoss, metrics, (System.nanoTime() - start) / 1e9);
+        return new CandidateResult(spec, valLoss, testLoss, metrics, (System.nanoTime() - start) / 1e9,
+                ai.djl.pytorch.jni.JniUtils.getNumThreads());
     }
 }

@@ -51,6 +51,6 @@ final class FormulaExecutor implements CandidateExecutor {
             val.put(t, loss(spec, t, false));
             test.put(t, loss(spec, t, true));
         }
-        return new CandidateResult(spec, val, test, Map.of(), 0.01);
+        return new CandidateResult(spec, val, test, Map.of(), 0.01, 1);
     }
 }

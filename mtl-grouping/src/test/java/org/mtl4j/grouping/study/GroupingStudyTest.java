@@ -183,7 +183,7 @@ class GroupingStudyTest {
         assertEquals("a-half-e6-" + spec.id() + ".json", spec.fileName());
         CandidateStore store = new CandidateStore(dir);
         CandidateResult result = new CandidateResult(spec, Map.of("a", 0.125), Map.of("a", 0.25),
-                Map.of("a", Map.of("mIoU", 0.5)), 3.5);
+                Map.of("a", Map.of("mIoU", 0.5)), 3.5, 2);
         store.save(result);
         assertEquals(result, store.load(spec).orElseThrow());
         assertTrue(store.load(spec.withEpochs(7)).isEmpty());
@@ -192,7 +192,7 @@ class GroupingStudyTest {
                 List.of("a", "b"), true, 0.5, "hps", 11, 6, 16, 2e-3f, 42)).getMessage();
         assertTrue(m.contains("ab(half)"), m);
         String missing = assertThrows(IllegalArgumentException.class, () -> new CandidateResult(spec, Map.of(),
-                Map.of(), Map.of(), 1)).getMessage();
+                Map.of(), Map.of(), 1, 1)).getMessage();
         assertTrue(missing.contains("no loss for task a"), missing);
         assertThrows(IllegalArgumentException.class, () -> GroupingStudy.builder().budgets(List.of(0.5)));
         assertThrows(IllegalArgumentException.class, () -> GroupingStudy.builder().tasks(List.of("a", "a")));
