@@ -87,9 +87,9 @@ final class PredictCommand implements Callable<Integer> {
         ModelManifest manifest = MultiTaskModel.manifest(dir);
         Map<String, Task> tasks = new HashMap<>();
         String data = manifest.metadata().get("data");
+        DataSource source = data == null ? null : DataSources.byName(data);
         for (ModelManifest.TaskEntry e : manifest.tasks()) {
-            if (e.recipe().isEmpty() && data != null) {
-                DataSource source = DataSources.byName(data);
+            if (e.recipe().isEmpty() && source != null) {
                 tasks.put(e.name(), source.task(e.name()));
             }
         }

@@ -51,8 +51,23 @@ public record InputNormalization(float scale, float[] mean, float[] std) {
      * @return the network input
      */
     public float apply(int channel, float raw) {
-        int c = mean.length == 1 ? 0 : channel;
-        return (raw * scale - mean[c]) / std[c];
+        return (raw * scale - mean(channel)) / std(channel);
+    }
+
+    /**
+     * @param channel an input channel
+     * @return its mean (the single mean when one is given for all channels)
+     */
+    public float mean(int channel) {
+        return mean[mean.length == 1 ? 0 : channel];
+    }
+
+    /**
+     * @param channel an input channel
+     * @return its standard deviation (the single one when one is given for all channels)
+     */
+    public float std(int channel) {
+        return std[std.length == 1 ? 0 : channel];
     }
 
     @Override

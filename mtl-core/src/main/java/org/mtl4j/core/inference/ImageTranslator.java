@@ -56,10 +56,8 @@ public final class ImageTranslator implements Translator<Image, ImmutableMap<Str
                 (int) inputShape.get(1));
         NDList normalised = new NDList(channels);
         for (int c = 0; c < channels; c++) {
-            float[] m = normalization.mean();
-            float[] s = normalization.std();
-            int i = m.length == 1 ? 0 : c;
-            normalised.add(x.get(":, :, " + c).mul(normalization.scale()).sub(m[i]).div(s[i]));
+            normalised.add(x.get(":, :, " + c).mul(normalization.scale()).sub(normalization.mean(c))
+                    .div(normalization.std(c)));
         }
         return new NDList(ai.djl.ndarray.NDArrays.stack(normalised, 0));
     }
