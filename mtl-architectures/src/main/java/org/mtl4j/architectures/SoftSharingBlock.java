@@ -16,6 +16,7 @@ import com.google.common.collect.ImmutableList;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
+import org.mtl4j.core.data.EngineArrays;
 import org.mtl4j.core.model.EncoderFactory;
 import org.mtl4j.core.model.MultiTaskBlock;
 import org.mtl4j.core.task.Task;
@@ -145,7 +146,8 @@ public final class SoftSharingBlock extends MultiTaskBlock {
                 }
             }
         }
-        return Optional.of(total.mul((float) strength)); // a double factor would promote the loss to float64
+        // a float operand: a double would promote the loss to float64
+        return Optional.of(total.mul(EngineArrays.scalar(manager, (float) strength)));
     }
 
     @Override

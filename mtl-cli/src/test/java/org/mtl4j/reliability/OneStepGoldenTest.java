@@ -105,9 +105,6 @@ class OneStepGoldenTest {
         assertEquals(golden.keySet(), now.keySet());
         List<String> moved = new ArrayList<>();
         for (Map.Entry<String, Double> g : golden.entrySet()) {
-            if (g.getKey().startsWith("soft/") && g.getKey().contains("/parameters/params/")) {
-                continue; // the open exception of docs/determinism.md: the step itself is not yet repeatable
-            }
             double v = now.get(g.getKey());
             if (!(Math.abs(v - g.getValue()) <= TOLERANCE * Math.max(1, Math.abs(g.getValue())))) {
                 moved.add(g.getKey() + ": recorded " + g.getValue() + ", now " + v);

@@ -7,6 +7,7 @@ import ai.djl.ndarray.NDList;
 import com.google.common.collect.ImmutableMap;
 import java.util.Arrays;
 import java.util.Map;
+import org.mtl4j.core.data.EngineArrays;
 import org.mtl4j.core.weighting.LossBasedWeighting;
 import org.mtl4j.core.weighting.MetricSample;
 import org.mtl4j.core.weighting.WeightedLoss;
@@ -84,7 +85,7 @@ final class DynamicTaskPrioritization implements LossBasedWeighting {
         double[] w = weights(average, gamma);
         NDArray total = null;
         for (int i = 0; i < k; i++) {
-            NDArray term = losses.get(i).mul((float) w[i]);
+            NDArray term = losses.get(i).mul(EngineArrays.scalar(losses.get(i).getManager(), (float) w[i]));
             total = total == null ? term : total.add(term);
         }
         return new WeightedLoss(total, w);

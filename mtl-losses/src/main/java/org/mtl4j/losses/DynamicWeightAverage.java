@@ -5,6 +5,7 @@ import static com.google.common.base.Preconditions.checkArgument;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDList;
 import java.util.Arrays;
+import org.mtl4j.core.data.EngineArrays;
 import org.mtl4j.core.weighting.LossBasedWeighting;
 import org.mtl4j.core.weighting.WeightedLoss;
 import org.mtl4j.core.weighting.WeightingContext;
@@ -49,7 +50,7 @@ final class DynamicWeightAverage implements LossBasedWeighting {
         }
         NDArray total = null;
         for (int i = 0; i < k; i++) {
-            NDArray term = losses.get(i).mul((float) lambda[i]);
+            NDArray term = losses.get(i).mul(EngineArrays.scalar(losses.get(i).getManager(), (float) lambda[i]));
             total = total == null ? term : total.add(term);
         }
         return new WeightedLoss(total, lambda);

@@ -7,6 +7,7 @@ import ai.djl.ndarray.NDList;
 import com.google.common.collect.ImmutableMap;
 import java.util.Map;
 import java.util.Optional;
+import org.mtl4j.core.data.EngineArrays;
 import org.mtl4j.core.weighting.LossBasedWeighting;
 import org.mtl4j.core.weighting.WeightedLoss;
 import org.mtl4j.core.weighting.WeightingContext;
@@ -89,11 +90,11 @@ final class Famo implements LossBasedWeighting {
             if (!present[i]) {
                 continue;
             }
-            NDArray term = losses.get(i).add((float) EPS).log().mul((float) (z[i] / c));
+            NDArray term = losses.get(i).add((float) EPS).log().mul(EngineArrays.scalar(losses.get(i).getManager(), (float) (z[i] / c)));
             total = total == null ? term : total.add(term);
         }
         if (total == null) {
-            total = losses.get(0).mul(0f);
+            total = losses.get(0).mul(EngineArrays.scalar(losses.get(0).getManager(), 0f));
         }
         return new WeightedLoss(total, w);
     }

@@ -2,6 +2,7 @@ package org.mtl4j.losses;
 
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDList;
+import org.mtl4j.core.data.EngineArrays;
 import org.mtl4j.core.weighting.LossBasedWeighting;
 import org.mtl4j.core.weighting.WeightedLoss;
 import org.mtl4j.core.weighting.WeightingContext;
@@ -36,16 +37,16 @@ final class GeometricLossStrategy implements LossBasedWeighting {
         for (int i = 0; i < k; i++) {
             values[i] = losses.get(i).getFloat();
             if (present[i]) {
-                NDArray log = losses.get(i).maximum((float) FLOOR).log();
+                NDArray log = losses.get(i).maximum(EngineArrays.scalar(losses.get(i).getManager(), (float) FLOOR)).log();
                 logSum = logSum == null ? log : logSum.add(log);
                 n++;
             }
         }
         if (n == 0) {
-            NDArray zero = losses.get(0).mul(0f);
+            NDArray zero = losses.get(0).mul(EngineArrays.scalar(losses.get(0).getManager(), 0f));
             return new WeightedLoss(zero, new double[k]);
         }
-        NDArray total = logSum.div((float) n).exp();
+        NDArray total = logSum.div(EngineArrays.scalar(logSum.getManager(), n)).exp();
         return new WeightedLoss(total, weights(values, present));
     }
 

@@ -51,10 +51,12 @@ final class GradDrop implements GradientBasedWeighting {
         NDArray g = taskGradients;
         NDArray u = EngineArrays.create(g.getManager(), uniforms(context.stepSeed(), d));
         NDArray abs = g.abs();
+        // scalar-ok: the gradient matrices here are data, no graph is recorded
         NDArray purity = g.sum(new int[] {0}).div(abs.sum(new int[] {0}).add(1e-7f)).add(1f).mul(0.5f);
         NDArray positive = purity.gt(u).expandDims(0).logicalAnd(g.gt(0f));
         NDArray negative = purity.lt(u).expandDims(0).logicalAnd(g.lt(0f));
         NDArray mask = positive.logicalOr(negative).toType(DataType.FLOAT32, false);
+        // scalar-ok: as above
         NDArray factor = mask.mul((float) (1 - leak)).add((float) leak);
         NDArray direction = g.mul(factor).sum(new int[] {0});
         double[] kept = Gradients.toDouble(abs.mul(factor).sum(new int[] {1})

@@ -3,6 +3,7 @@ package org.mtl4j.losses;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDList;
 import java.util.SplittableRandom;
+import org.mtl4j.core.data.EngineArrays;
 import org.mtl4j.core.weighting.LossBasedWeighting;
 import org.mtl4j.core.weighting.WeightedLoss;
 import org.mtl4j.core.weighting.WeightingContext;
@@ -27,7 +28,7 @@ final class RandomLossWeighting implements LossBasedWeighting {
         double[] lambda = weights(context.taskCount(), context.stepSeed());
         NDArray total = null;
         for (int i = 0; i < lambda.length; i++) {
-            NDArray term = losses.get(i).mul((float) lambda[i]);
+            NDArray term = losses.get(i).mul(EngineArrays.scalar(losses.get(i).getManager(), (float) lambda[i]));
             total = total == null ? term : total.add(term);
         }
         return new WeightedLoss(total, lambda);

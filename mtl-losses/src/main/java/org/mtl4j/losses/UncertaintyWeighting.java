@@ -8,6 +8,7 @@ import ai.djl.ndarray.NDList;
 import ai.djl.nn.Block;
 import com.google.common.collect.ImmutableList;
 import java.util.Optional;
+import org.mtl4j.core.data.EngineArrays;
 import org.mtl4j.core.weighting.LossBasedWeighting;
 import org.mtl4j.core.weighting.WeightedLoss;
 import org.mtl4j.core.weighting.WeightingContext;
@@ -61,7 +62,7 @@ final class UncertaintyWeighting implements LossBasedWeighting {
         }
         NDArray m = Gradients.vector(l, mask);
         // Σ_i m_i (e^{−s_i} L_i / 2 + s_i / 2)
-        NDArray total = s.neg().exp().mul(l).add(s).mul(0.5f).mul(m).sum();
+        NDArray total = s.neg().exp().mul(l).add(s).mul(EngineArrays.scalar(l.getManager(), 0.5f)).mul(m).sum();
         return new WeightedLoss(total, weights(Gradients.toDouble(s.toFloatArray())));
     }
 

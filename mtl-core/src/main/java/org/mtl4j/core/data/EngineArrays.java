@@ -60,4 +60,23 @@ public final class EngineArrays {
     public static NDArray create(NDManager manager, float[] data) {
         return create(manager, data, new Shape(data.length));
     }
+
+    /**
+     * A zero-dimensional float32 array holding {@code value} whose memory the engine owns: the operand to use instead
+     * of DJL's scalar overloads ({@code mul(0.5f)}, {@code div((float) n)}, {@code maximum(0f)}) wherever the result
+     * takes part in back-propagation.
+     *
+     * <p>Those overloads wrap the number in an array on a fresh direct buffer and close that array when the operation
+     * returns. Autograd keeps the operand for the backward pass ({@code ∂(x·c)/∂x = c}), but the buffer beneath it
+     * is now unreachable from Java: a garbage collection between forward and backward frees it, and the backward pass
+     * reads freed memory — gradients that are wrong, silently and only now and then (measured here: a few hundred
+     * in a thousand steps under a full heap).
+     *
+     * @param manager the owner
+     * @param value the number
+     * @return the scalar array
+     */
+    public static NDArray scalar(NDManager manager, float value) {
+        return create(manager, new float[] {value}, new Shape());
+    }
 }

@@ -58,6 +58,7 @@ final class AngleMetric implements TaskMetric {
                         .mul(Masks.broadcastable(present, cos.getShape().dimension()));
                 // the arc cosine on the engine: Java's Math.acos over every pixel cost more than the rest of the
                 // metric (profiled: DTP measures this metric on every training batch)
+                // scalar-ok: a metric, no autograd
                 float[] a = cos.clip(-1f, 1f).acos().mul((float) (180 / Math.PI)).toFloatArray();
                 float[] v = valid.toFloatArray();
                 for (int i = 0; i < a.length; i++) {

@@ -2,6 +2,7 @@ package org.mtl4j.core.task;
 
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.types.Shape;
+import org.mtl4j.core.data.EngineArrays;
 
 /**
  * Binary cross-entropy on logits with an optional positive weight {@code w}:
@@ -22,12 +23,12 @@ final class BinaryCrossEntropyLoss implements TaskLoss {
     }
 
     static NDArray softplus(NDArray x) {
-        return x.maximum(0f).add(x.abs().neg().exp().add(1f).log());
+        return x.maximum(EngineArrays.scalar(x.getManager(), 0f)).add(x.abs().neg().exp().add(1f).log());
     }
 
     @Override
     public NDArray compute(NDArray prediction, NDArray label, NDArray present) {
-        NDArray pos = label.mul(softplus(prediction.neg())).mul(positiveWeight);
+        NDArray pos = label.mul(softplus(prediction.neg())).mul(EngineArrays.scalar(prediction.getManager(), positiveWeight));
         NDArray neg = label.neg().add(1f).mul(softplus(prediction));
         NDArray valid = Masks.broadcastable(present, label.getShape().dimension()).broadcast(label.getShape());
         return Masks.safeMean(pos.add(neg).mul(valid).sum(), valid.sum());

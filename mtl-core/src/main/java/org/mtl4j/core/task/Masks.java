@@ -32,6 +32,6 @@ final class Masks {
      * @return the mean over valid elements
      */
     static NDArray safeMean(NDArray sum, NDArray count) {
-        return sum.div(count.maximum(1f));
+        return sum.div(count.maximum(1f)); // scalar-ok: a label count, no gradient flows into it
     }
 }

@@ -47,7 +47,7 @@ final class FixedWeighting implements LossBasedWeighting, GradientBasedWeighting
         }
         NDArray total = null;
         for (int k = 0; k < w.length; k++) {
-            NDArray term = w[k] == 1.0 ? losses.get(k) : losses.get(k).mul((float) w[k]);
+            NDArray term = w[k] == 1.0 ? losses.get(k) : losses.get(k).mul(EngineArrays.scalar(losses.get(k).getManager(), (float) w[k]));
             total = total == null ? term : total.add(term);
         }
         return new WeightedLoss(total, w);

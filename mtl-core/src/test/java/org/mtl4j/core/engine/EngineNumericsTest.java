@@ -31,8 +31,12 @@ class EngineNumericsTest {
     @Test
     void theCheckSeesTheOneDnnFaultOnAvx512() throws IOException {
         Path cpuinfo = Path.of("/proc/cpuinfo");
-        assumeTrue(Files.isReadable(cpuinfo) && Files.readString(cpuinfo).contains("avx512f"),
-                "the oneDNN fault was measured on AVX-512 processors");
+        // Measured on Intel AVX-512 processors; on AMD EPYC (Zen 4, AVX-512 too) oneDNN computed the quick panel
+        // right, so the canary only asks for the fault where it was seen. The reference kernels stay the default
+        // everywhere: they are right on both.
+        String info = Files.isReadable(cpuinfo) ? Files.readString(cpuinfo) : "";
+        assumeTrue(info.contains("avx512f") && info.contains("GenuineIntel"),
+                "the oneDNN fault was measured on Intel AVX-512 processors");
         EngineNumerics.configure();
         try {
             assertTrue(EngineNumerics.setOneDnnEnabled(true));
