@@ -119,6 +119,11 @@ public final class MtlCommand implements Runnable {
         @Option(names = "--epochs", defaultValue = "8", description = "Epochs (default ${DEFAULT-VALUE}).")
         int epochs;
 
+        @Option(names = "--monitor", description = "Record, per step, the weights the strategy applied and (in the "
+                + "gradient modes) the cosine similarities and conflicts of the task gradients: per-epoch summaries in "
+                + "results.json, every step in monitor.csv, plots weights.png and cosines_epoch_N.png.")
+        boolean monitor;
+
         @Option(names = "--out", defaultValue = "runs/train", description = "Output folder (default ${DEFAULT-VALUE}).")
         Path out;
 
@@ -170,7 +175,7 @@ public final class MtlCommand implements Runnable {
             RecipeOptions r = recipe;
             TrainOptions o = new TrainOptions(r.data, r.tasks, arch, weighting, epochs, out, r.size, r.trainSamples,
                     valSamples, r.batchSize, r.learningRate, r.width, seed, th, !noBaselines, cache, !noProgress,
-                    gradientMode);
+                    gradientMode, monitor);
             new TrainRun(o, System.out, System.err).run();
             return 0;
         }

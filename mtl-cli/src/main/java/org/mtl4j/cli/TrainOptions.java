@@ -23,7 +23,8 @@ import java.nio.file.Path;
  * @param baselineCache the folder of cached baselines
  * @param progress whether to draw progress bars
  * @param gradientMode auto, parameters or representation
+ * @param monitor whether to record the strategy's weights and the task gradients' cosines per step
  */
 public record TrainOptions(String data, String tasks, String arch, String weighting, int epochs, Path out, int size,
         int trainSamples, int valSamples, int batchSize, float learningRate, int width, long seed, int threads,
-        boolean baselines, Path baselineCache, boolean progress, String gradientMode) {}
+        boolean baselines, Path baselineCache, boolean progress, String gradientMode, boolean monitor) {}

@@ -31,6 +31,7 @@ import org.mtl4j.core.evaluation.MeanPredictor;
 import org.mtl4j.core.evaluation.TaskResult;
 import org.mtl4j.core.model.Architecture;
 import org.mtl4j.core.model.EncoderFactory;
+import org.mtl4j.core.monitor.GradientMonitor;
 import org.mtl4j.core.task.Task;
 import org.mtl4j.core.task.TaskMetric;
 import org.mtl4j.core.training.EpochRecord;
@@ -116,7 +117,7 @@ public final class TrainRun {
                     j.get("size").getAsInt(), j.get("train_samples").getAsInt(), j.get("val_samples").getAsInt(),
                     j.get("batch_size").getAsInt(), j.get("learning_rate").getAsFloat(), j.get("width").getAsInt(),
                     j.get("seed").getAsLong(), threads, j.get("baselines").getAsBoolean(), baselineCache, progress,
-                    j.get("gradient_mode").getAsString());
+                    j.get("gradient_mode").getAsString(), j.has("monitor") && j.get("monitor").getAsBoolean());
             return new TrainRun(o, out, err, true);
         } catch (RuntimeException e) {
             throw new IOException("cannot resume: " + file + " is not a valid run file (" + e.getMessage() + ")", e);
@@ -146,6 +147,7 @@ public final class TrainRun {
             Map<String, Object> run = optionsMap();
             run.put("gradient_mode", o.gradientMode());
             run.put("baselines", o.baselines());
+            run.put("monitor", o.monitor());
             TextFiles.writeAtomically(o.out().resolve(RUN_FILE), GSON.toJson(run));
         }
 
@@ -175,6 +177,7 @@ public final class TrainRun {
         TrainingHistory history;
         EvaluationResult mtl;
         int resumedEpochs = 0;
+        GradientMonitor monitor = o.monitor() ? new GradientMonitor() : null;
         String usedMode;
         Map<String, Object> usedSettings;
         try (MultiTaskModel model = builder(tasks, arch).weighting(weighting).build()) {
@@ -182,6 +185,9 @@ public final class TrainRun {
             usedSettings = model.settings().describe();
             Path checkpoints = o.out().resolve("checkpoints");
             MultiTaskTrainer trainer = model.trainer().checkpointDirectory(checkpoints).output(out, err);
+            if (monitor != null) {
+                trainer.observeGradients(monitor);
+            }
             if (!stl.isEmpty()) {
                 trainer.baseline(stl); // best.ckpt is then the epoch with the highest Δp
             }
@@ -253,6 +259,11 @@ public final class TrainRun {
         timings.put("multi_task_seconds", mtlSeconds);
         timings.put("single_task_seconds", stlSeconds);
         json.put("timings", timings);
+        if (monitor != null) {
+            json.put("gradient_monitor", MonitorOutput.summaries(monitor, resumedEpochs));
+            MonitorOutput.write(monitor, resumedEpochs, o.out());
+            out.println("wrote the gradient monitor's monitor.csv, weights.png and cosines_epoch_N.png to " + o.out());
+        }
         TextFiles.writeAtomically(results, GSON.toJson(json));
         Plots.lossCurves(history, o.out().resolve("loss_curves.png"));
         out.println("wrote " + results + " and " + o.out().resolve("loss_curves.png"));

@@ -34,18 +34,25 @@ abstract class GradientPath {
      * @param weighting the strategy
      * @param context builds the strategy's context from the gradient matrix's column layout
      * @param stepManager the step's manager
+     * @param monitored whether a gradient observer wants the Gram matrix of the task gradients
      */
     record Step(GradientCollector collector, NDList losses, NDList learnable, Optional<NDArray> regularization,
             LossWeighting weighting, Function<ImmutableList<GradientSegment>, WeightingContext> context,
-            NDManager stepManager) {}
+            NDManager stepManager, boolean monitored) {}
 
     /**
      * What the path did.
      *
      * @param weights the task weights the strategy used
      * @param context the context it saw
+     * @param gram the K×K Gram matrix of the task gradients, when monitored in a gradient mode
      */
-    record Result(double[] weights, WeightingContext context) {}
+    record Result(double[] weights, WeightingContext context, Optional<double[][]> gram) {
+
+        Result(double[] weights, WeightingContext context) {
+            this(weights, context, Optional.empty());
+        }
+    }
 
     /**
      * The path of a mode.
@@ -88,13 +95,30 @@ abstract class GradientPath {
         @Override
         final Result backward(Step step) {
             NDArray g = taskGradients(step);
+            Optional<double[][]> gram = step.monitored() ? Optional.of(gram(g)) : Optional.empty();
             WeightingContext ctx = step.context().apply(segments());
             CombinedGradient c = ((GradientBasedWeighting) step.weighting()).combineGradients(g, step.losses(),
                     step.learnable(), ctx);
             applyCombined(c.gradient());
             step.regularization().ifPresent(step.collector()::backward);
             backwardLearnable(step.collector(), step.learnable(), c.learnableGradients());
-            return new Result(c.weights(), ctx);
+            return new Result(c.weights(), ctx, gram);
+        }
+
+        /** The Gram matrix {@code G Gᵀ} of the task gradients, for the observers (before any strategy sees them). */
+        private static double[][] gram(NDArray g) {
+            int k = (int) g.getShape().get(0);
+            float[] flat;
+            try (NDArray m = g.matMul(g.transpose())) {
+                flat = m.toFloatArray();
+            }
+            double[][] out = new double[k][k];
+            for (int i = 0; i < k; i++) {
+                for (int j = 0; j < k; j++) {
+                    out[i][j] = flat[i * k + j];
+                }
+            }
+            return out;
         }
 
         /** @return the K×D matrix of per-task gradients of this step */

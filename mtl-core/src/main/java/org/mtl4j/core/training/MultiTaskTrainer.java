@@ -29,6 +29,8 @@ import org.mtl4j.core.engine.EngineNumerics;
 import org.mtl4j.core.evaluation.DeltaM;
 import org.mtl4j.core.evaluation.EvaluationResult;
 import org.mtl4j.core.evaluation.Evaluator;
+import org.mtl4j.core.monitor.GradientMonitor;
+import org.mtl4j.core.monitor.GradientObserver;
 import org.mtl4j.core.task.Task;
 import org.mtl4j.core.task.TaskLossCalculator;
 import org.mtl4j.core.weighting.GradientMode;
@@ -126,6 +128,19 @@ public final class MultiTaskTrainer {
      */
     public MultiTaskTrainer addListeners(TrainingListener... more) {
         Collections.addAll(listeners, more);
+        return this;
+    }
+
+    /**
+     * Reports every later optimiser step to the observers: the weights the strategy applied and, in the gradient
+     * modes, the cosine similarities of the task gradients ({@link GradientMonitor} keeps per-epoch summaries).
+     * Without observers nothing of this is computed.
+     *
+     * @param observers the observers
+     * @return this trainer
+     */
+    public MultiTaskTrainer observeGradients(GradientObserver... observers) {
+        step.observe(List.of(observers));
         return this;
     }
 

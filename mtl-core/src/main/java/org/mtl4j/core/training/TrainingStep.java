@@ -13,6 +13,8 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import org.mtl4j.core.model.MultiTaskBlock;
+import org.mtl4j.core.monitor.GradientObserver;
+import org.mtl4j.core.monitor.StepRecord;
 import org.mtl4j.core.weighting.LossWeighting;
 import org.mtl4j.core.weighting.MetricSample;
 import org.mtl4j.core.weighting.WeightingContext;
@@ -34,6 +36,8 @@ final class TrainingStep {
      */
     record Result(float[] losses, float[] counts, double[] weights) {}
 
+    private final List<GradientObserver> observers = new ArrayList<>();
+
     private final TrainingBlock block;
     private final ImmutableList<String> taskNames;
     private final LossWeighting weighting;
@@ -49,6 +53,11 @@ final class TrainingStep {
         this.settings = settings;
         this.path = GradientPath.of(settings.gradientMode(), block.network());
         this.state = state;
+    }
+
+    /** Adds observers of every later step. */
+    void observe(List<GradientObserver> more) {
+        observers.addAll(more);
     }
 
     /**
@@ -69,6 +78,7 @@ final class TrainingStep {
         WeightingContext ctx;
         float[] values = new float[k];
         double[] weights;
+        Optional<double[][]> gram;
         try (GradientCollector collector = trainer.newGradientCollector()) {
             path.beforeForward();
             StepBatch.Forward forward = batch.forward(trainer, true);
@@ -89,8 +99,10 @@ final class TrainingStep {
                     : ImmutableList.of();
             Optional<NDArray> reg = network.regularization(new ParameterStore(stepManager, false), true);
             GradientPath.Result done = path.backward(new GradientPath.Step(collector, forward.losses(), learnable, reg,
-                    weighting, segments -> state.context(epoch, counts, metrics, segments), stepManager));
+                    weighting, segments -> state.context(epoch, counts, metrics, segments), stepManager,
+                    !observers.isEmpty()));
             weights = done.weights();
+            gram = done.gram();
             ctx = done.context();
             batch.notifyListeners(trainer);
         }
@@ -113,6 +125,11 @@ final class TrainingStep {
             before[t] = values[t];
         }
         weighting.afterStep(parameters, before, after, ctx);
+        if (!observers.isEmpty()) {
+            StepRecord record = StepRecord.of(state.step(), epoch, taskNames, before, weights, ctx.presentTasks(),
+                    gram.orElse(null));
+            observers.forEach(o -> o.onStep(record));
+        }
         state.stepDone();
         return Optional.of(new Result(values, counts, weights));
     }
