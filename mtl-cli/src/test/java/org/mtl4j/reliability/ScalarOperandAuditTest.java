@@ -23,7 +23,7 @@ import org.junit.jupiter.api.Test;
 class ScalarOperandAuditTest {
 
     private static final Pattern SCALAR_OPERAND = Pattern.compile(
-            "\\.(mul|div|maximum|minimum|pow)\\(\\s*(\\((float|double)\\)|-?[0-9][0-9.]*[fFdD]?\\s*\\))");
+            "\\.(mul|div|maximum|minimum|pow)\\(\\s*(\\((float|double)\\)|-?[0-9][0-9.]*([eE][-+]?[0-9]+)?[fFdD]?\\s*\\))");
 
     @Test
     void librarySourcesUseEngineOwnedScalars() throws IOException {

@@ -60,7 +60,7 @@ final class GradDrop implements GradientBasedWeighting {
         NDArray factor = mask.mul((float) (1 - leak)).add((float) leak);
         NDArray direction = g.mul(factor).sum(new int[] {0});
         double[] kept = Gradients.toDouble(abs.mul(factor).sum(new int[] {1})
-                .div(abs.sum(new int[] {1}).maximum(1e-30f)).toFloatArray());
+                .div(abs.sum(new int[] {1}).maximum(1e-30f)).toFloatArray()); // scalar-ok: no graph here
         return new CombinedGradient(direction, kept);
     }
 

@@ -4,6 +4,8 @@ import static com.google.common.base.Preconditions.checkArgument;
 
 import com.google.common.base.Splitter;
 import java.util.List;
+import java.util.Optional;
+import java.util.function.Supplier;
 import org.mtl4j.core.weighting.GradientMode;
 import org.mtl4j.core.weighting.LossWeighting;
 import org.mtl4j.core.weighting.WeightingProvider;
@@ -31,7 +33,15 @@ import org.mtl4j.core.weighting.WeightingProvider;
  *   <li>{@link #mgda()} (Sener and Koltun, NeurIPS 2018; representation, the "UB" variant, or parameters);
  *   <li>{@link #caGrad()} (Liu et al., NeurIPS 2021; parameters);
  *   <li>{@link #imtl()} (Liu et al., ICLR 2021; parameters or representation);
- *   <li>{@link #nashMtl()} (Navon et al., ICML 2022; parameters).
+ *   <li>{@link #nashMtl()} (Navon et al., ICML 2022; parameters);
+ *   <li>{@link #alignedMtl()} (Senushkin et al., CVPR 2023; parameters or representation, the "UB" variant);
+ *   <li>{@link #upGrad()}, {@link #dualProj()} (Quinton and Rey, 2024; parameters);
+ *   <li>{@link #conFig()} (Liu et al., ICLR 2025; parameters).
+ * </ul>
+ * <b>Wrappers</b> of any gradient strategy:
+ * <ul>
+ *   <li>{@link #ema(LossWeighting, double)}: a moving average of its weights (CR-MOGM, Zhou et al., NeurIPS 2022);
+ *   <li>{@link #perGroup(Supplier, int)}: the strategy per group of shared tensors.
  * </ul>
  * docs/weightings.md compares them on the synthetic scenes.
  */
@@ -39,7 +49,8 @@ public final class Weightings {
 
     /** The command-line names {@link #byName(String, int)} accepts ({@code name[:argument]}). */
     public static final String NAMES = "equal, fixed:w1,w2,..., uw[:s0], dwa[:T], dtp[:gamma], rlw, gls, famo[:lr], "
-            + "gradnorm[:alpha], graddrop[:leak], pcgrad, mgda, cagrad[:c], imtl, nash[:max_norm]";
+            + "gradnorm[:alpha], graddrop[:leak], pcgrad, mgda, cagrad[:c], imtl, nash[:max_norm], "
+            + "aligned[:min|median|rmse], upgrad, dualproj, config, ema(SPEC,beta), groups(SPEC[,N])";
 
     private Weightings() {}
 
@@ -55,6 +66,10 @@ public final class Weightings {
      */
     public static LossWeighting byName(String spec, int taskCount) {
         checkArgument(spec != null && !spec.isBlank(), "no weighting given; available: %s", available());
+        Optional<LossWeighting> wrapped = WrapperSpecs.parse(spec.trim(), taskCount);
+        if (wrapped.isPresent()) {
+            return wrapped.get();
+        }
         int colon = spec.indexOf(':');
         String name = colon < 0 ? spec : spec.substring(0, colon);
         String args = colon < 0 ? "" : spec.substring(colon + 1);
@@ -95,6 +110,17 @@ public final class Weightings {
                 return imtl();
             case "nash":
                 return args.isEmpty() ? nashMtl() : nashMtl(number(spec, args));
+            case "aligned":
+                return args.isEmpty() ? alignedMtl() : alignedMtl(args);
+            case "upgrad":
+                noArguments(name, args);
+                return upGrad();
+            case "dualproj":
+                noArguments(name, args);
+                return dualProj();
+            case "config":
+                noArguments(name, args);
+                return conFig();
             default:
                 return WeightingProvider.find(name).map(p -> p.create(args, taskCount)).orElseThrow(
                         () -> new IllegalArgumentException("unknown weighting '" + spec + "'; available: "
@@ -365,5 +391,81 @@ public final class Weightings {
      */
     public static LossWeighting nashMtl(double maxNorm) {
         return new NashMtl(maxNorm);
+    }
+
+    /**
+     * The exponential moving average of a gradient strategy's weights (CR-MOGM, Zhou et al., NeurIPS 2022):
+     * {@code λ_t = β λ_{t−1} + (1 − β) λ̂_t}, {@code d = Σ_i λ_t,i g_i}. Use it to steady a strategy whose weights
+     * jump from batch to batch (MGDA, Nash-MTL, Aligned-MTL on small batches). {@code --weighting ema(SPEC,beta)}.
+     *
+     * @param strategy a gradient strategy that reports its weights
+     * @param beta the weight β ∈ [0, 1) of the past
+     * @return the strategy
+     */
+    public static LossWeighting ema(LossWeighting strategy, double beta) {
+        return new EmaWeights(GroupedWeighting.gradientBased(strategy), beta);
+    }
+
+    /**
+     * A gradient strategy applied per group of shared tensors (TorchJD's per-group aggregation): one instance of the
+     * strategy per group, the update the concatenation of theirs. {@code --weighting groups(SPEC)} (one group per
+     * tensor) or {@code groups(SPEC,N)} (N consecutive groups of about equal size, roughly the encoder's stages).
+     *
+     * @param strategy makes one fresh instance per group; a gradient strategy without learnable weights
+     * @param groups N, or 0 for one group per shared tensor
+     * @return the strategy
+     */
+    public static LossWeighting perGroup(Supplier<LossWeighting> strategy, int groups) {
+        return new GroupedWeighting(() -> GroupedWeighting.gradientBased(strategy.get()), groups);
+    }
+
+    /**
+     * Aligned-MTL with the reference scale σ_min.
+     *
+     * @return the strategy
+     */
+    public static LossWeighting alignedMtl() {
+        return new AlignedMtl(AlignedMtl.ScaleMode.MIN);
+    }
+
+    /**
+     * Aligned-MTL (Senushkin et al., CVPR 2023): align the principal components of the task gradients so that the
+     * aligned gradients are orthogonal with equal norm. Parameter mode, or representation mode (Aligned-MTL-UB).
+     *
+     * @param scaleMode {@code min} (default), {@code median} or {@code rmse}
+     * @return the strategy
+     */
+    public static LossWeighting alignedMtl(String scaleMode) {
+        return new AlignedMtl(AlignedMtl.ScaleMode.parse(scaleMode));
+    }
+
+    /**
+     * UPGrad (Quinton and Rey, 2024): the mean of every task gradient's projection onto the dual cone of the task
+     * gradients; conflicts with no task. TorchJD's defaults (norm_eps = reg_eps = 1e-4). Parameter mode.
+     *
+     * @return the strategy
+     */
+    public static LossWeighting upGrad() {
+        return new UpGrad(DualCone.DEFAULT_NORM_EPS, DualCone.DEFAULT_REG_EPS);
+    }
+
+    /**
+     * DualProj (Quinton and Rey, 2024): the mean gradient projected onto the dual cone of the task gradients.
+     * Parameter mode.
+     *
+     * @return the strategy
+     */
+    public static LossWeighting dualProj() {
+        return new DualProj(DualCone.DEFAULT_NORM_EPS, DualCone.DEFAULT_REG_EPS);
+    }
+
+    /**
+     * ConFIG (Liu et al., ICLR 2025): the update with equal angles to all task gradients, its length the sum of
+     * their projections. Parameter mode.
+     *
+     * @return the strategy
+     */
+    public static LossWeighting conFig() {
+        return new ConFig();
     }
 }

@@ -94,7 +94,7 @@ public final class ImageTranslator implements Translator<Image, ImmutableMap<Str
                 values = y.softmax(0);
                 classes = y.argMax(0).toType(DataType.INT32, false).toIntArray();
             } else if (kind.equals("normals")) {
-                values = y.div(y.norm(new int[] {0}, true).maximum(1e-12f));
+                values = y.div(y.norm(new int[] {0}, true).maximum(1e-12f)); // scalar-ok: inference
             }
             out.put(task.name(), new TaskPrediction(task.name(), kind, values.getShape().getShape(),
                     values.toFloatArray(), classes));
