@@ -23,7 +23,9 @@ import org.mtl4j.core.weighting.WeightingProvider;
  *   <li>{@link #dtp()} (Guo et al., ECCV 2018): focal weights from each task's training metric;
  *   <li>{@link #rlw()} (Lin et al., TMLR 2022): random weights every step;
  *   <li>{@link #gls()} (Chennupati et al., CVPRW 2019): the geometric mean of the losses;
- *   <li>{@link #famo()} (Liu et al., NeurIPS 2023): equal-rate loss decrease at O(1) cost.
+ *   <li>{@link #famo()} (Liu et al., NeurIPS 2023): equal-rate loss decrease at O(1) cost;
+ *   <li>{@link #stch()} (Lin et al., ICML 2024): the smooth Tchebycheff scalarisation;
+ *   <li>{@link #scaleInvariant()} (Navon et al.'s SI-LS baseline): {@code Σ_k log L_k}.
  * </ul>
  * <b>Gradient-based</b> (per-task gradients; the builder picks the mode when none is set):
  * <ul>
@@ -36,12 +38,16 @@ import org.mtl4j.core.weighting.WeightingProvider;
  *   <li>{@link #nashMtl()} (Navon et al., ICML 2022; parameters);
  *   <li>{@link #alignedMtl()} (Senushkin et al., CVPR 2023; parameters or representation, the "UB" variant);
  *   <li>{@link #upGrad()}, {@link #dualProj()} (Quinton and Rey, 2024; parameters);
- *   <li>{@link #conFig()} (Liu et al., ICLR 2025; parameters).
+ *   <li>{@link #conFig()} (Liu et al., ICLR 2025; parameters);
+ *   <li>{@link #moDo()} (Chen et al., NeurIPS 2023; parameters) and {@link #sdmGrad()} (Xiao et al., NeurIPS 2023;
+ *       parameters), each on one batch's gradients.
  * </ul>
  * <b>Wrappers</b> of any gradient strategy:
  * <ul>
  *   <li>{@link #ema(LossWeighting, double)}: a moving average of its weights (CR-MOGM, Zhou et al., NeurIPS 2022);
- *   <li>{@link #perGroup(Supplier, int)}: the strategy per group of shared tensors.
+ *   <li>{@link #perGroup(Supplier, int)}: the strategy per group of shared tensors;
+ *   <li>{@link #logLosses(LossWeighting)}: the strategy on the gradients of {@code log L_k} (log-MGDA, log-CAGrad,
+ *       log-IMTL of the FAMO paper's baselines).
  * </ul>
  * docs/weightings.md compares them on the synthetic scenes.
  */
@@ -50,7 +56,8 @@ public final class Weightings {
     /** The command-line names {@link #byName(String, int)} accepts ({@code name[:argument]}). */
     public static final String NAMES = "equal, fixed:w1,w2,..., uw[:s0], dwa[:T], dtp[:gamma], rlw, gls, famo[:lr], "
             + "gradnorm[:alpha], graddrop[:leak], pcgrad, mgda, cagrad[:c], imtl, nash[:max_norm], "
-            + "aligned[:min|median|rmse], upgrad, dualproj, config, ema(SPEC,beta), groups(SPEC[,N])";
+            + "aligned[:min|median|rmse], upgrad, dualproj, config, stch[:mu[,warmup]], si-ls, modo[:gamma[,rho]], "
+            + "sdmgrad[:lambda], log-SPEC (log-mgda, log-cagrad, log-imtl, ...), ema(SPEC,beta), groups(SPEC[,N])";
 
     private Weightings() {}
 
@@ -110,6 +117,15 @@ public final class Weightings {
                 return imtl();
             case "nash":
                 return args.isEmpty() ? nashMtl() : nashMtl(number(spec, args));
+            case "stch":
+                return Stch.fromArguments(args);
+            case "si-ls":
+                noArguments(name, args);
+                return scaleInvariant();
+            case "modo":
+                return MoDo.fromArguments(args);
+            case "sdmgrad":
+                return args.isEmpty() ? sdmGrad() : sdmGrad(number(spec, args));
             case "aligned":
                 return args.isEmpty() ? alignedMtl() : alignedMtl(args);
             case "upgrad":
@@ -122,6 +138,9 @@ public final class Weightings {
                 noArguments(name, args);
                 return conFig();
             default:
+                if (name.startsWith("log-") && name.length() > 4) {
+                    return logLosses(byName(spec.substring(4), taskCount));
+                }
                 return WeightingProvider.find(name).map(p -> p.create(args, taskCount)).orElseThrow(
                         () -> new IllegalArgumentException("unknown weighting '" + spec + "'; available: "
                                 + available()));
@@ -467,5 +486,88 @@ public final class Weightings {
      */
     public static LossWeighting conFig() {
         return new ConFig();
+    }
+
+    /**
+     * STCH with μ = 1 and 4 warm-up epochs (the reference defaults).
+     *
+     * @return the strategy
+     */
+    public static LossWeighting stch() {
+        return new Stch(Stch.DEFAULT_MU, Stch.DEFAULT_WARMUP);
+    }
+
+    /**
+     * The smooth Tchebycheff scalarisation (Lin et al., ICML 2024): {@code L = μ log Σ_i exp((log L_i − log n_i)/μ)}
+     * with the nadir {@code n} measured in the warm-up. Use it to favour the currently worst task smoothly.
+     *
+     * @param mu the smoothing μ &gt; 0 (small: close to the max)
+     * @param warmupEpochs the epochs of log-loss equal weighting before the nadir is fixed
+     * @return the strategy
+     */
+    public static LossWeighting stch(double mu, int warmupEpochs) {
+        return new Stch(mu, warmupEpochs);
+    }
+
+    /**
+     * The scale-invariant loss {@code L = Σ_k log L_k} (SI-LS, a baseline of Navon et al., ICML 2022): invariant to
+     * rescaling any task's loss, at the cost of a plain step.
+     *
+     * @return the strategy
+     */
+    public static LossWeighting scaleInvariant() {
+        return new ScaleInvariantLoss();
+    }
+
+    /**
+     * A gradient strategy applied to the gradients of the log losses, {@code ∇ log L_k = g_k / L_k} (log-MGDA,
+     * log-CAGrad, log-IMTL in Liu et al.'s FAMO experiments). {@code --weighting log-SPEC}.
+     *
+     * @param inner a gradient strategy
+     * @return the strategy
+     */
+    public static LossWeighting logLosses(LossWeighting inner) {
+        return new LogLossGradients(inner);
+    }
+
+    /**
+     * MoDo with the reference γ = 1e-3, ρ = 0.1.
+     *
+     * @return the strategy
+     */
+    public static LossWeighting moDo() {
+        return new MoDo(MoDo.DEFAULT_GAMMA, MoDo.DEFAULT_RHO);
+    }
+
+    /**
+     * MoDo (Chen et al., NeurIPS 2023): weights by projected gradient steps {@code λ ← Π_Δ(λ − γ(GGᵀλ + ρλ))}.
+     * Parameter mode; one batch's gradients per step (the paper samples three).
+     *
+     * @param gamma the weights' step size γ &gt; 0
+     * @param rho the regularisation ρ ≥ 0
+     * @return the strategy
+     */
+    public static LossWeighting moDo(double gamma, double rho) {
+        return new MoDo(gamma, rho);
+    }
+
+    /**
+     * SDMGrad with the reference λ = 0.3.
+     *
+     * @return the strategy
+     */
+    public static LossWeighting sdmGrad() {
+        return new SdmGrad(SdmGrad.DEFAULT_LAMBDA);
+    }
+
+    /**
+     * SDMGrad (Xiao et al., NeurIPS 2023): the direction-oriented min-norm combination, pulled towards the average
+     * gradient by λ. Parameter mode; one batch's gradients per step (the paper samples three).
+     *
+     * @param lambda the pull λ ≥ 0 towards the average gradient
+     * @return the strategy
+     */
+    public static LossWeighting sdmGrad(double lambda) {
+        return new SdmGrad(lambda);
     }
 }
