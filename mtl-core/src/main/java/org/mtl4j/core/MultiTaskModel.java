@@ -281,8 +281,20 @@ public final class MultiTaskModel implements AutoCloseable {
         return Checkpoints.load(file, block, model.getNDManager());
     }
 
+    /** Closes the network and frees the strategy's native state (the K×D buffers of MoCo, DB-MTL or ExcessMTL). */
     @Override
     public void close() {
-        model.close();
+        try {
+            model.close();
+        } finally {
+            if (weighting instanceof AutoCloseable c) {
+                try {
+                    c.close();
+                } catch (Exception e) {
+                    throw new IllegalStateException("closing weighting " + weighting.name() + ": " + e.getMessage(),
+                            e);
+                }
+            }
+        }
     }
 }

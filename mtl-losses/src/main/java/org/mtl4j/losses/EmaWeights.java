@@ -32,7 +32,7 @@ import org.mtl4j.core.weighting.WeightingContext;
  * wrapped strategy still runs every step, so its own state (GradVac's targets, IMTL-L's scales) evolves as without
  * the wrapper. {@code --weighting ema(pcgrad,0.9)}.
  */
-final class EmaWeights implements GradientBasedWeighting {
+final class EmaWeights implements GradientBasedWeighting, AutoCloseable {
 
     private final GradientBasedWeighting inner;
     private final double beta;
@@ -154,5 +154,11 @@ final class EmaWeights implements GradientBasedWeighting {
     @Override
     public String toString() {
         return name();
+    }
+
+    /** Frees what the wrapped strategy holds (the K×D buffers of MoCo, DB-MTL, ExcessMTL). */
+    @Override
+    public void close() {
+        Closing.close(inner);
     }
 }

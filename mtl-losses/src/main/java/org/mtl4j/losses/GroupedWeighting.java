@@ -35,7 +35,7 @@ import org.mtl4j.core.weighting.WeightingContext;
  * <p>The weights reported are the groups' weights averaged with their column counts as weights. Strategies with
  * learnable weights (IMTL, GradNorm) are refused: their one set of weights cannot follow several groups.
  */
-final class GroupedWeighting implements GradientBasedWeighting {
+final class GroupedWeighting implements GradientBasedWeighting, AutoCloseable {
 
     private final Supplier<GradientBasedWeighting> factory;
     private final int groupCount;
@@ -194,5 +194,12 @@ final class GroupedWeighting implements GradientBasedWeighting {
     @Override
     public String toString() {
         return name();
+    }
+
+    /** Frees what the groups' strategies hold (the K×D buffers of MoCo, DB-MTL, ExcessMTL). */
+    @Override
+    public void close() {
+        instances.forEach(Closing::close);
+        Closing.close(prototype);
     }
 }

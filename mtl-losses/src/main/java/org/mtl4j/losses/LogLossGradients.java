@@ -47,7 +47,7 @@ import org.mtl4j.core.weighting.WeightingContext;
  * depend on per-task scales, only its length does, so log-imtl and imtl point the same way. Wrapping a loss-based
  * strategy (equal and fixed weights included) is refused: for the sum of the log losses use {@code si-ls}.
  */
-final class LogLossGradients implements GradientBasedWeighting {
+final class LogLossGradients implements GradientBasedWeighting, AutoCloseable {
 
     /** The ε added to each loss (FAMO's log_mgda and log_imtl). */
     static final double EPS = 1e-8;
@@ -182,5 +182,11 @@ final class LogLossGradients implements GradientBasedWeighting {
     @Override
     public String toString() {
         return "log-" + inner;
+    }
+
+    /** Frees what the wrapped strategy holds (the K×D buffers of MoCo, DB-MTL, ExcessMTL). */
+    @Override
+    public void close() {
+        Closing.close(inner);
     }
 }

@@ -36,6 +36,11 @@ import org.mtl4j.core.weighting.WeightingProvider;
  *   <li>{@link #caGrad()} (Liu et al., NeurIPS 2021; parameters);
  *   <li>{@link #imtl()} (Liu et al., ICLR 2021; parameters or representation);
  *   <li>{@link #nashMtl()} (Navon et al., ICML 2022; parameters);
+ *   <li>{@link #gradVac()} (Wang et al., ICLR 2021; parameters or representation);
+ *   <li>{@link #fairGrad()} (Ban and Ji, ICML 2024; parameters or representation);
+ *   <li>{@link #moCo()} (Fernando et al., ICLR 2023; parameters);
+ *   <li>{@link #dbMtl()} (Lin et al., 2023; parameters);
+ *   <li>{@link #excessMtl()} (He et al., ICML 2024; parameters or representation);
  *   <li>{@link #alignedMtl()} (Senushkin et al., CVPR 2023; parameters or representation, the "UB" variant);
  *   <li>{@link #upGrad()}, {@link #dualProj()} (Quinton and Rey, 2024; parameters);
  *   <li>{@link #conFig()} (Liu et al., ICLR 2025; parameters);
@@ -56,6 +61,7 @@ public final class Weightings {
     /** The command-line names {@link #byName(String, int)} accepts ({@code name[:argument]}). */
     public static final String NAMES = "equal, fixed:w1,w2,..., uw[:s0], dwa[:T], dtp[:gamma], rlw, gls, famo[:lr], "
             + "gradnorm[:alpha], graddrop[:leak], pcgrad, mgda, cagrad[:c], imtl, nash[:max_norm], "
+            + "gradvac[:beta], fairgrad[:alpha], moco[:libmtl], dbmtl[:beta], excessmtl[:step], "
             + "aligned[:min|median|rmse], upgrad, dualproj, config, stch[:mu[,warmup]], si-ls, modo[:gamma[,rho]], "
             + "sdmgrad[:lambda], log-SPEC (log-mgda, log-cagrad, log-imtl, ...), ema(SPEC,beta), groups(SPEC[,N])";
 
@@ -126,6 +132,20 @@ public final class Weightings {
                 return MoDo.fromArguments(args);
             case "sdmgrad":
                 return args.isEmpty() ? sdmGrad() : sdmGrad(number(spec, args));
+            case "gradvac":
+                return args.isEmpty() ? gradVac() : gradVac(number(spec, args));
+            case "fairgrad":
+                return args.isEmpty() ? fairGrad() : fairGrad(number(spec, args));
+            case "moco":
+                if (args.equals("libmtl")) {
+                    return moCoLibMtl();
+                }
+                noArguments(name, args);
+                return moCo();
+            case "dbmtl":
+                return args.isEmpty() ? dbMtl() : dbMtl(number(spec, args), DbMtl.DEFAULT_BETA_SIGMA);
+            case "excessmtl":
+                return args.isEmpty() ? excessMtl() : excessMtl(number(spec, args), ExcessMtl.DEFAULT_WARMUP_STEPS);
             case "aligned":
                 return args.isEmpty() ? alignedMtl() : alignedMtl(args);
             case "upgrad":
@@ -569,5 +589,127 @@ public final class Weightings {
      */
     public static LossWeighting sdmGrad(double lambda) {
         return new SdmGrad(lambda);
+    }
+
+    /**
+     * GradVac with β = 0.5 (LibMTL's default).
+     *
+     * @return the strategy
+     */
+    public static LossWeighting gradVac() {
+        return new GradVac(GradVac.DEFAULT_BETA);
+    }
+
+    /**
+     * GradVac (Wang et al., ICLR 2021): like PCGrad, but every pair of task gradients is steered towards a target
+     * similarity learnt as a moving average, not only conflicting pairs towards orthogonality. Parameter mode
+     * (preferred) or representation mode.
+     *
+     * @param beta the moving-average weight β ∈ [0, 1] of the targets
+     * @return the strategy
+     */
+    public static LossWeighting gradVac(double beta) {
+        return new GradVac(beta);
+    }
+
+    /**
+     * FairGrad with α = 1 (proportional fairness, LibMTL's default).
+     *
+     * @return the strategy
+     */
+    public static LossWeighting fairGrad() {
+        return new FairGrad(FairGrad.DEFAULT_ALPHA);
+    }
+
+    /**
+     * FairGrad (Ban and Ji, ICML 2024): α-fair weights {@code (GGᵀ w)_i = w_i^{−1/α}}; larger α protects the slowest
+     * task more. Parameter mode (preferred) or representation mode.
+     *
+     * @param alpha the fairness parameter α ≥ 0 (0: the plain sum)
+     * @return the strategy
+     */
+    public static LossWeighting fairGrad(double alpha) {
+        return new FairGrad(alpha);
+    }
+
+    /**
+     * MoCo as in the paper (projected λ step, raw gradients) with LibMTL's step sizes: β = 0.5, σ_β = 0.5, γ = 0.1,
+     * σ_γ = 0.5, ρ = 0.
+     *
+     * @return the strategy
+     */
+    public static LossWeighting moCo() {
+        return new MoCo(MoCo.DEFAULT_BETA, MoCo.DEFAULT_BETA_SIGMA, MoCo.DEFAULT_GAMMA, MoCo.DEFAULT_GAMMA_SIGMA,
+                MoCo.DEFAULT_RHO, false);
+    }
+
+    /**
+     * MoCo as LibMTL implements it (loss-scaled unit gradients, softmax λ step), with its defaults.
+     *
+     * @return the strategy
+     */
+    public static LossWeighting moCoLibMtl() {
+        return new MoCo(MoCo.DEFAULT_BETA, MoCo.DEFAULT_BETA_SIGMA, MoCo.DEFAULT_GAMMA, MoCo.DEFAULT_GAMMA_SIGMA,
+                MoCo.DEFAULT_RHO, true);
+    }
+
+    /**
+     * MoCo (Fernando et al., ICLR 2023): MGDA with tracked gradient estimates and one λ step per iteration, unbiased
+     * with small batches. Keeps K copies of the shared gradient. Parameter mode only.
+     *
+     * @param beta the tracking step β ∈ (0, 1]
+     * @param betaSigma its decay exponent σ_β ≥ 0 ({@code β_t = β / t^{σ_β}})
+     * @param gamma the λ step γ ≥ 0
+     * @param gammaSigma its decay exponent σ_γ ≥ 0
+     * @param rho the ℓ2 regularisation ρ ≥ 0 of the λ problem
+     * @param libmtl true for LibMTL's variant (loss-scaled unit gradients, softmax), false for the paper's
+     * @return the strategy
+     */
+    public static LossWeighting moCo(double beta, double betaSigma, double gamma, double gammaSigma, double rho,
+            boolean libmtl) {
+        return new MoCo(beta, betaSigma, gamma, gammaSigma, rho, libmtl);
+    }
+
+    /**
+     * DB-MTL with β = 0.9 and no decay (LibMTL's defaults).
+     *
+     * @return the strategy
+     */
+    public static LossWeighting dbMtl() {
+        return new DbMtl(DbMtl.DEFAULT_BETA, DbMtl.DEFAULT_BETA_SIGMA);
+    }
+
+    /**
+     * DB-MTL (Lin et al., 2023): log-loss gradients, averaged over steps and rescaled to the largest norm. Use it
+     * when losses differ in scale and gradients in magnitude. Keeps K copies of the shared gradient. Parameter mode
+     * only.
+     *
+     * @param beta the moving-average weight β ∈ [0, 1) of the past
+     * @param betaSigma its decay exponent σ ≥ 0 ({@code β_t = β / t^σ})
+     * @return the strategy
+     */
+    public static LossWeighting dbMtl(double beta, double betaSigma) {
+        return new DbMtl(beta, betaSigma);
+    }
+
+    /**
+     * ExcessMTL with step size 0.01 and the first step as baseline (LibMTL's defaults).
+     *
+     * @return the strategy
+     */
+    public static LossWeighting excessMtl() {
+        return new ExcessMtl(ExcessMtl.DEFAULT_STEP_SIZE, ExcessMtl.DEFAULT_WARMUP_STEPS);
+    }
+
+    /**
+     * ExcessMTL (He et al., ICML 2024): multiplicative weights driven by each task's estimated excess risk, robust to
+     * tasks with noisy labels. Keeps K squared-gradient sums. Parameter (preferred) or representation mode.
+     *
+     * @param robustStepSize the step size η &gt; 0 of the weight update
+     * @param warmupSteps the steps (≥ 1) whose mean estimate is each task's baseline; 1 as in LibMTL
+     * @return the strategy
+     */
+    public static LossWeighting excessMtl(double robustStepSize, int warmupSteps) {
+        return new ExcessMtl(robustStepSize, warmupSteps);
     }
 }

@@ -11,7 +11,7 @@ final class Strategies {
     /** The command-line names of all strategies but the fixed weights (tested in the core). */
     static final List<String> SPECS = List.of("equal", "uw", "dwa", "dtp", "rlw", "gls", "famo", "gradnorm",
             "graddrop", "pcgrad", "mgda", "cagrad", "imtl", "nash", "aligned", "upgrad", "dualproj", "config", "stch", "stch:1,1", "si-ls", "modo", "sdmgrad", "log-mgda", "log-cagrad", "log-imtl",
-            "ema(mgda,0.9)", "groups(pcgrad,2)");
+            "gradvac", "fairgrad", "moco", "moco:libmtl", "dbmtl", "excessmtl", "ema(mgda,0.9)", "groups(pcgrad,2)");
 
     /** Strategies whose task weights may be negative by design. */
     static final List<String> SIGNED = List.of("imtl", "aligned", "config", "log-imtl");
