@@ -54,7 +54,7 @@ public final class StrategyOverheadHarness {
         int size = Integer.parseInt(a.get("size"));
         int batch = Integer.parseInt(a.get("batch"));
         List<String> letters = BenchmarkModels.letters(Integer.parseInt(a.get("tasks")));
-        List<String> strategies = Arrays.asList(a.get("strategies").split(","));
+        List<String> strategies = topLevel(a.get("strategies"));
         if (!strategies.get(0).equals("equal")) {
             throw new IllegalArgumentException("the first strategy must be equal (the reference)");
         }
@@ -111,6 +111,23 @@ public final class StrategyOverheadHarness {
             m.close();
         }
         writeJson("StrategyOverheadHarness", a, rows);
+    }
+
+    /** Splits at the commas outside parentheses, so that {@code ema(mgda,0.9)} stays one strategy. */
+    static List<String> topLevel(String list) {
+        List<String> out = new ArrayList<>();
+        int depth = 0;
+        int start = 0;
+        for (int i = 0; i < list.length(); i++) {
+            char c = list.charAt(i);
+            depth += c == '(' ? 1 : c == ')' ? -1 : 0;
+            if (c == ',' && depth == 0) {
+                out.add(list.substring(start, i));
+                start = i + 1;
+            }
+        }
+        out.add(list.substring(start));
+        return out;
     }
 
     /** Overwrites {@code settings} with the {@code key=value} arguments; a key must already be there. */
