@@ -87,7 +87,7 @@ final class GradVac implements GradientBasedWeighting {
         SplittableRandom random = new SplittableRandom(seed);
         double[] alpha = new double[k];
         for (int i = 0; i < k; i++) {
-            int[] order = shuffledOthers(k, i, random);
+            int[] order = PcGrad.shuffledOthers(k, i, random);
             if (!active[i]) {
                 continue;
             }
@@ -122,23 +122,6 @@ final class GradVac implements GradientBasedWeighting {
             }
         }
         return alpha;
-    }
-
-    /** The other tasks in a random order (a Fisher–Yates shuffle, drawn for every task, active or not). */
-    private static int[] shuffledOthers(int k, int i, SplittableRandom random) {
-        int[] order = new int[k - 1];
-        for (int j = 0, n = 0; j < k; j++) {
-            if (j != i) {
-                order[n++] = j;
-            }
-        }
-        for (int n = order.length - 1; n > 0; n--) {
-            int m = random.nextInt(n + 1);
-            int t = order[n];
-            order[n] = order[m];
-            order[m] = t;
-        }
-        return order;
     }
 
     /** @return the targets {@code φ̂_ij}, row-major; empty before the first step */

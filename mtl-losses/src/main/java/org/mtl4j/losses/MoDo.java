@@ -5,7 +5,6 @@ import static com.google.common.base.Preconditions.checkArgument;
 import com.google.common.base.Splitter;
 import com.google.common.collect.ImmutableMap;
 import com.google.common.collect.ImmutableSet;
-import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import org.mtl4j.core.weighting.GradientMode;
@@ -46,7 +45,7 @@ final class MoDo extends GramWeighting {
 
     private final double gamma;
     private final double rho;
-    private double[] lambda;
+    private final SimplexShare lambda = new SimplexShare("modo");
 
     MoDo(double gamma, double rho) {
         checkArgument(gamma > 0 && Double.isFinite(gamma), "modo: gamma must be positive and finite, got %s", gamma);
@@ -92,26 +91,14 @@ final class MoDo extends GramWeighting {
     @Override
     double[] weights(double[][] gram, boolean[] active, long seed) {
         int k = gram.length;
-        if (lambda == null || lambda.length != k) {
-            lambda = new double[k];
-            Arrays.fill(lambda, 1.0 / k);
-        }
+        lambda.start(k);
         int[] idx = Gradients.indices(active);
         if (idx.length == 0) {
             return new double[k];
         }
-        double mass = 0;
-        for (int i : idx) {
-            mass += lambda[i];
-        }
-        double[] sub = new double[idx.length];
-        for (int i = 0; i < idx.length; i++) {
-            sub[i] = idx.length == k ? lambda[idx[i]] : mass > 0 ? lambda[idx[i]] / mass : 1.0 / idx.length;
-        }
+        double[] sub = lambda.share(k, idx);
         double[] next = step(Gradients.subset(gram, idx), sub, gamma, rho);
-        for (int i = 0; i < idx.length; i++) {
-            lambda[idx[i]] = idx.length == k ? next[i] : next[i] * mass;
-        }
+        lambda.store(next);
         return Gradients.scatter(next, idx, k);
     }
 
@@ -135,21 +122,13 @@ final class MoDo extends GramWeighting {
 
     @Override
     public ImmutableMap<String, double[]> state() {
-        return lambda == null ? ImmutableMap.of() : ImmutableMap.of("lambda", lambda.clone());
+        double[] v = lambda.values();
+        return v == null ? ImmutableMap.of() : ImmutableMap.of("lambda", v);
     }
 
     @Override
     public void restoreState(Map<String, double[]> state) {
-        double[] l = state.get("lambda");
-        if (l != null) {
-            double sum = 0;
-            for (double v : l) {
-                checkArgument(v >= 0 && Double.isFinite(v), "modo: checkpoint lambda has entry %s", v);
-                sum += v;
-            }
-            checkArgument(Math.abs(sum - 1) < 1e-6, "modo: checkpoint lambda sums to %s, not 1", sum);
-        }
-        lambda = l == null ? null : l.clone();
+        lambda.restore(state.get("lambda"), "lambda");
     }
 
     @Override

@@ -68,7 +68,8 @@ final class PcGrad extends GramWeighting {
         return alpha;
     }
 
-    private static int[] shuffledOthers(int k, int i, SplittableRandom random) {
+    /** The other tasks in a random order (a Fisher–Yates shuffle, drawn for every task, active or not). */
+    static int[] shuffledOthers(int k, int i, SplittableRandom random) {
         int[] order = new int[k - 1];
         for (int j = 0, n = 0; j < k; j++) {
             if (j != i) {

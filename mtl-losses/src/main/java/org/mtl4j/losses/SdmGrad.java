@@ -4,7 +4,6 @@ import static com.google.common.base.Preconditions.checkArgument;
 
 import com.google.common.collect.ImmutableMap;
 import com.google.common.collect.ImmutableSet;
-import java.util.Arrays;
 import java.util.Map;
 import org.mtl4j.core.weighting.GradientMode;
 
@@ -54,7 +53,7 @@ final class SdmGrad extends GramWeighting {
     private final double learningRate;
     private final double momentum;
     private final int iterations;
-    private double[] w;
+    private final SimplexShare w = new SimplexShare("sdmgrad");
 
     SdmGrad(double lambda) {
         this(lambda, DEFAULT_LEARNING_RATE, DEFAULT_MOMENTUM, DEFAULT_ITERATIONS);
@@ -86,26 +85,14 @@ final class SdmGrad extends GramWeighting {
     @Override
     double[] weights(double[][] gram, boolean[] active, long seed) {
         int k = gram.length;
-        if (w == null || w.length != k) {
-            w = new double[k];
-            Arrays.fill(w, 1.0 / k);
-        }
+        w.start(k);
         int[] idx = Gradients.indices(active);
         if (idx.length == 0) {
             return new double[k];
         }
-        double mass = 0;
-        for (int i : idx) {
-            mass += w[i];
-        }
-        double[] sub = new double[idx.length];
-        for (int i = 0; i < idx.length; i++) {
-            sub[i] = idx.length == k ? w[idx[i]] : mass > 0 ? w[idx[i]] / mass : 1.0 / idx.length;
-        }
+        double[] sub = w.share(k, idx);
         double[] next = solve(Gradients.subset(gram, idx), sub, lambda, learningRate, momentum, iterations);
-        for (int i = 0; i < idx.length; i++) {
-            w[idx[i]] = idx.length == k ? next[i] : next[i] * mass;
-        }
+        w.store(next);
         return Gradients.scatter(combination(next, lambda), idx, k);
     }
 
@@ -158,21 +145,13 @@ final class SdmGrad extends GramWeighting {
 
     @Override
     public ImmutableMap<String, double[]> state() {
-        return w == null ? ImmutableMap.of() : ImmutableMap.of("w", w.clone());
+        double[] v = w.values();
+        return v == null ? ImmutableMap.of() : ImmutableMap.of("w", v);
     }
 
     @Override
     public void restoreState(Map<String, double[]> state) {
-        double[] s = state.get("w");
-        if (s != null) {
-            double sum = 0;
-            for (double v : s) {
-                checkArgument(v >= 0 && Double.isFinite(v), "sdmgrad: checkpoint w has entry %s", v);
-                sum += v;
-            }
-            checkArgument(Math.abs(sum - 1) < 1e-6, "sdmgrad: checkpoint w sums to %s, not 1", sum);
-        }
-        w = s == null ? null : s.clone();
+        w.restore(state.get("w"), "w");
     }
 
     @Override
