@@ -18,6 +18,8 @@
  *       {@link org.mtl4j.grouping.SyntheticTables} makes seeded random studies of any size;
  *   <li>producing the losses: {@link org.mtl4j.grouping.study} trains every candidate network and runs the study end
  *       to end (resumable);
+ *   <li>estimating the whole table from far fewer trainings — sampled higher-order affinity (Li et al., KDD 2023 /
+ *       TMLR 2023) and Grad-TAE (Li et al., KDD 2024): {@link org.mtl4j.grouping.estimators};
  *   <li>the cheaper alternative of Fifty et al. (NeurIPS 2021), lookahead task affinity:
  *       {@link org.mtl4j.grouping.affinity};
  *   <li>the transfer taxonomy of Zamir et al. (CVPR 2018) with AHP normalisation: {@link org.mtl4j.grouping.taxonomy}.
