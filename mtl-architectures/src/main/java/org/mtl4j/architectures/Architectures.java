@@ -69,15 +69,20 @@ public final class Architectures {
     private Architectures() {}
 
     /**
-     * Returns an architecture by its command-line name.
+     * Returns an architecture by its command-line name, or by a full spec with every option as
+     * {@link Architecture#spec()} writes it (for example {@code ltb:search=3,tau=5.0,head=32}).
      *
-     * @param name the name, one of {@link #NAMES}
+     * @param name the name, one of {@link #NAMES}, or a spec
      * @return the architecture with default settings
      * @throws IllegalArgumentException naming the unknown name and the available ones
      */
     public static Architecture byName(String name) {
         if (name.equals(BranchedArchitecture.NAME) || name.startsWith(BranchedArchitecture.NAME + ":")) {
             return BranchedArchitecture.parse(name);
+        }
+        if (name.contains(":")) { // a full spec with options, as results.json and saved models record it
+            return new BuiltInComponents().architecture(name).orElseThrow(() -> new IllegalArgumentException(
+                    "unknown architecture '" + name + "'; available: " + NAMES));
         }
         switch (name) {
             case "hps":
