@@ -38,7 +38,8 @@ def main():
     ratios = {}
     if len(sys.argv) > 2:
         with open(sys.argv[2]) as fh:
-            for row in json.load(fh)["rows"]:
+            data = json.load(fh)
+            for row in data.get("rows") or data["results"]:
                 ratios[row["strategy"].split("@")[0]] = (row["gradient_mode"], row["ratio_to_equal_median"],
                                                          row["ratio_to_equal_iqr"])
     names = []

@@ -17,7 +17,7 @@ class MtlStrategiesTest {
     @ParameterizedTest(name = "--weighting {0}")
     @ValueSource(strings = {"aligned", "aligned:rmse", "upgrad", "dualproj", "config", "gradvac", "fairgrad", "moco",
         "moco:libmtl", "dbmtl", "excessmtl", "stch", "si-ls", "modo", "sdmgrad", "log-mgda", "log-cagrad",
-        "log-imtl", "ema(pcgrad,0.9)", "groups(mgda,2)"})
+        "log-imtl", "ema(pcgrad,0.9)", "groups(mgda,2)", "autol", "autol:1e-3,0.1,s"})
     void trainsOneEpochOnTheSyntheticScenes(String weighting, @TempDir Path dir) throws Exception {
         Path out = dir.resolve("run");
         CliCapture c = CliCapture.run("train", "--tasks", "s,d,n", "--epochs", "1", "--size", "16",

@@ -3,6 +3,7 @@ package org.mtl4j.losses;
 import static com.google.common.base.Preconditions.checkArgument;
 
 import com.google.common.base.Splitter;
+import com.google.common.collect.ImmutableSet;
 import java.util.List;
 import java.util.Optional;
 import java.util.function.Supplier;
@@ -24,6 +25,7 @@ import org.mtl4j.core.weighting.WeightingProvider;
  *   <li>{@link #rlw()} (Lin et al., TMLR 2022): random weights every step;
  *   <li>{@link #gls()} (Chennupati et al., CVPRW 2019): the geometric mean of the losses;
  *   <li>{@link #famo()} (Liu et al., NeurIPS 2023): equal-rate loss decrease at O(1) cost;
+ *   <li>{@link #autoLambda()} (Liu et al., TMLR 2022): weights meta-learned on validation batches (bilevel);
  *   <li>{@link #stch()} (Lin et al., ICML 2024): the smooth Tchebycheff scalarisation;
  *   <li>{@link #scaleInvariant()} (Navon et al.'s SI-LS baseline): {@code Σ_k log L_k}.
  * </ul>
@@ -60,6 +62,7 @@ public final class Weightings {
 
     /** The command-line names {@link #byName(String, int)} accepts ({@code name[:argument]}). */
     public static final String NAMES = "equal, fixed:w1,w2,..., uw[:s0], dwa[:T], dtp[:gamma], rlw, gls, famo[:lr], "
+            + "autol[:lr[,init[,a+b...]]], "
             + "gradnorm[:alpha], graddrop[:leak], pcgrad, mgda, cagrad[:c], imtl, nash[:max_norm], "
             + "gradvac[:beta], fairgrad[:alpha], moco[:libmtl], dbmtl[:beta], excessmtl[:step], "
             + "aligned[:min|median|rmse], upgrad, dualproj, config, stch[:mu[,warmup]], si-ls, modo[:gamma[,rho]], "
@@ -123,6 +126,8 @@ public final class Weightings {
                 return imtl();
             case "nash":
                 return args.isEmpty() ? nashMtl() : nashMtl(number(spec, args));
+            case "autol":
+                return AutoLambda.fromArguments(args);
             case "stch":
                 return Stch.fromArguments(args);
             case "si-ls":
@@ -711,5 +716,29 @@ public final class Weightings {
      */
     public static LossWeighting excessMtl(double robustStepSize, int warmupSteps) {
         return new ExcessMtl(robustStepSize, warmupSteps);
+    }
+
+    /**
+     * Auto-Lambda with the reference settings (weights start at 0.1, their Adam learning rate 1e-4, every task
+     * primary). Needs validation data in {@code fit}.
+     *
+     * @return the strategy
+     */
+    public static LossWeighting autoLambda() {
+        return new AutoLambda(AutoLambda.DEFAULT_INITIAL_WEIGHT, AutoLambda.DEFAULT_LEARNING_RATE, ImmutableSet.of());
+    }
+
+    /**
+     * Auto-Lambda (Liu, Davison and Johns, TMLR 2022): task weights learnt so that a virtual step on the weighted
+     * training loss most lowers the primary tasks' validation loss (finite-difference hypergradient). Name primary
+     * tasks for the auxiliary-learning setting; none means every task is primary.
+     *
+     * @param initialWeight the weights' initial value
+     * @param learningRate the weights' Adam learning rate
+     * @param primaryTasks the tasks whose validation loss counts; empty for all
+     * @return the strategy
+     */
+    public static LossWeighting autoLambda(double initialWeight, double learningRate, String... primaryTasks) {
+        return new AutoLambda(initialWeight, learningRate, ImmutableSet.copyOf(primaryTasks));
     }
 }

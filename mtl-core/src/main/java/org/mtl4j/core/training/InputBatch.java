@@ -47,13 +47,17 @@ final class InputBatch extends StepBatch {
     }
 
     @Override
-    Forward forward(Trainer trainer, boolean checkLabels) {
-        outputs = trainer.forward(batch.getData());
-        NDList strategy = new NDList();
-        for (int i = networkOutputs; i < outputs.size(); i++) {
-            strategy.add(outputs.get(i));
+    Forward forward(Trainer trainer, boolean checkLabels, NDManager into) {
+        boolean own = into == manager();
+        NDList out = trainer.forward(own ? batch.getData() : views(batch.getData(), into));
+        if (own) {
+            outputs = out;
         }
-        return new Forward(calculator.losses(outputs, labels, checkLabels), strategy);
+        NDList strategy = new NDList();
+        for (int i = networkOutputs; i < out.size(); i++) {
+            strategy.add(out.get(i));
+        }
+        return new Forward(calculator.losses(out, own ? labels : views(labels, into), checkLabels), strategy);
     }
 
     @Override

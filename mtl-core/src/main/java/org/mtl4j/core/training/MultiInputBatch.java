@@ -63,33 +63,41 @@ final class MultiInputBatch extends StepBatch {
     }
 
     @Override
-    Forward forward(Trainer trainer, boolean checkLabels) {
+    Forward forward(Trainer trainer, boolean checkLabels, NDManager into) {
+        boolean own = into == manager;
         NDList inputs = new NDList(tasks.size());
         for (Batch b : batches) {
             inputs.add(b.getData().singletonOrThrow());
         }
         NDArray stacked = NDArrays.concat(inputs);
-        stacked.attach(manager);
-        outputs = trainer.forward(new NDList(stacked));
+        stacked.attach(into);
+        NDList out = trainer.forward(new NDList(stacked));
+        if (own) {
+            outputs = out;
+        }
         NDList losses = new NDList(tasks.size());
         for (int t = 0; t < tasks.size(); t++) {
-            NDList labels = batches.get(t).getLabels();
-            losses.add(calculator.taskLoss(t, rows(t), labels.get(0), labels.get(1).get(":, 0"), checkLabels));
+            NDList labels = own ? batches.get(t).getLabels() : views(batches.get(t).getLabels(), into);
+            losses.add(calculator.taskLoss(t, rows(out, t), labels.get(0), labels.get(1).get(":, 0"), checkLabels));
         }
         NDList strategy = new NDList();
-        for (int i = networkOutputs; i < outputs.size(); i++) {
-            strategy.add(outputs.get(i));
+        for (int i = networkOutputs; i < out.size(); i++) {
+            strategy.add(out.get(i));
         }
         return new Forward(losses, strategy);
     }
 
     /** The network's outputs (the task and deep-supervision ones) for task t's rows of the stacked batch. */
-    private NDList rows(int t) {
-        NDList out = new NDList(networkOutputs);
+    private NDList rows(NDList out, int t) {
+        NDList rows = new NDList(networkOutputs);
         for (int i = 0; i < networkOutputs; i++) {
-            out.add(outputs.get(i).get(offsets[t] + ":" + offsets[t + 1]));
+            rows.add(out.get(i).get(offsets[t] + ":" + offsets[t + 1]));
         }
-        return out;
+        return rows;
+    }
+
+    private NDList rows(int t) {
+        return rows(outputs, t);
     }
 
     @Override

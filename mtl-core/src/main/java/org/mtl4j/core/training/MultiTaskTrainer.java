@@ -22,6 +22,7 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.function.Function;
+import java.util.function.Supplier;
 import org.mtl4j.core.checkpoint.CheckpointState;
 import org.mtl4j.core.checkpoint.OptimizerState;
 import org.mtl4j.core.data.MultiInput;
@@ -50,8 +51,10 @@ import org.mtl4j.core.weighting.LossWeighting;
  * the batch ({@link LossWeighting#usesTrainingMetrics()}), gives learnable weights the gradient a gradient-based
  * strategy computed for them ({@link org.mtl4j.core.weighting.CombinedGradient#learnableGradients()}), and after the optimiser step
  * re-evaluates the batch without gradients ({@link LossWeighting#reevaluatesAfterStep()}) before calling
- * {@link LossWeighting#afterStep}. Memory stays flat: each batch owns a sub-manager that every activation, loss and
- * gradient copy of the step attaches to, closed at the end of the step.
+ * {@link LossWeighting#afterStep}, and before the step's forward pass runs a bilevel strategy's meta step on the
+ * batch and a validation batch ({@link LossWeighting#metaStep}), restoring the parameters exactly afterwards. Memory
+ * stays flat: each batch owns a sub-manager that every activation, loss and gradient copy of the step attaches to,
+ * closed at the end of the step.
  *
  * <p>Two data layouts share the loop: one data set whose samples carry every task's label (with a presence mask), or
  * {@link MultiInput} data, one data set per task, drawn in per-task batches every step ({@link #fit(MultiInput,
@@ -199,15 +202,20 @@ public final class MultiTaskTrainer {
      * Trains on one data set whose samples carry every task's label.
      *
      * @param train the training data, labels {@code [label_1, …, label_K, presence (K)]}
-     * @param validation the validation data, or null to skip validation
+     * @param validation the validation data, or null to skip validation; a strategy with a meta step
+     *     ({@link LossWeighting#needsMetaStep()}) also draws one batch of it per step, cycled in a seeded order of
+     *     its own, and needs it
      * @return the history of this run (epochs before a resume point are not repeated)
+     * @throws IllegalArgumentException when the strategy needs a meta step and no validation data is given
      */
     public TrainingHistory fit(RandomAccessDataset train, RandomAccessDataset validation) {
         checkArgument(validation == null || validation.size() > 0, "the validation data set is empty");
         return run(new SingleInputSource(train, settings,
                 b -> new InputBatch(b, tasks, lossCalculator, networkOutputs)),
                 validation == null ? null : manager -> Evaluator.evaluate(block.network(), tasks, validation,
-                        settings.batchSize(), manager));
+                        settings.batchSize(), manager),
+                validation == null ? null : () -> new SingleInputSource(validation, MetaBatches.settings(settings),
+                        b -> new InputBatch(b, tasks, lossCalculator, networkOutputs)));
     }
 
     /**
@@ -217,9 +225,11 @@ public final class MultiTaskTrainer {
      * representation to differentiate.
      *
      * @param train every task's training data
-     * @param validation every task's validation data, or null to skip validation
+     * @param validation every task's validation data, or null to skip validation (a strategy with a meta step draws
+     *     its validation batches from it, and needs it)
      * @return the history of this run
-     * @throws IllegalArgumentException naming the tasks without data, or the gradient mode
+     * @throws IllegalArgumentException naming the tasks without data, or the gradient mode, or the strategy that
+     *     needs validation data for its meta step
      */
     public TrainingHistory fit(MultiInput train, MultiInput validation) {
         checkArgument(settings.gradientMode() != GradientMode.REPRESENTATION, "multi-input training cannot run in "
@@ -230,10 +240,22 @@ public final class MultiTaskTrainer {
         }
         return run(new MultiInputSource(train, tasks, settings, lossCalculator, networkOutputs),
                 validation == null ? null : manager -> MultiInputSource.evaluate(block.network(), tasks, validation,
-                        settings.batchSize(), manager));
+                        settings.batchSize(), manager),
+                validation == null ? null : () -> new MultiInputSource(validation, tasks,
+                        MetaBatches.settings(settings), lossCalculator, networkOutputs));
     }
 
-    private TrainingHistory run(InputSource source, Function<NDManager, EvaluationResult> validation) {
+    /**
+     * Trains epoch after epoch.
+     *
+     * @param source the training steps
+     * @param validation the per-epoch evaluation, or null
+     * @param metaSource the validation data as steps, for a strategy's meta step, or null without validation data
+     */
+    private TrainingHistory run(InputSource source, Function<NDManager, EvaluationResult> validation,
+            Supplier<InputSource> metaSource) {
+        checkArgument(!weighting.needsMetaStep() || metaSource != null, "weighting '%s' needs validation data for "
+                + "its meta step: pass a validation set to fit()", weighting.name());
         long stepsPerEpoch = source.stepsPerEpoch();
         List<EpochRecord> records = new ArrayList<>();
         EpochConsole console = settings.verbose() ? new EpochConsole(settings.epochs(), out) : null;
@@ -246,14 +268,17 @@ public final class MultiTaskTrainer {
                     .optOptimizer(optimizer)
                     .optDevices(new Device[] {model.getNDManager().getDevice()});
             listeners.forEach(config::addTrainingListeners);
-            try (Trainer trainer = model.newTrainer(config)) {
+            try (Trainer trainer = model.newTrainer(config);
+                    MetaBatches meta = weighting.needsMetaStep() ? new MetaBatches(metaSource.get(),
+                            trainer.getManager(), settings.learningRateTracker(stepsPerEpoch),
+                            state.epochsCompleted() * stepsPerEpoch) : null) {
                 trainer.initialize(TrainingBlock.singleSampleBatch(inputShape));
                 trainer.notifyListeners(l -> l.onTrainingBegin(trainer));
                 for (int epoch = state.epochsCompleted(); epoch < settings.epochs(); epoch++) {
                     // seeded per epoch (dropout and other engine randomness), so a run resumed at any epoch
                     // boundary draws what the uninterrupted run drew
                     Engine.getInstance().setRandomSeed((int) (settings.seed() ^ (settings.seed() >>> 32)) + epoch);
-                    EpochRecord record = runEpoch(trainer, source, validation, epoch, stepsPerEpoch);
+                    EpochRecord record = runEpoch(trainer, source, validation, epoch, stepsPerEpoch, meta);
                     records.add(record);
                     if (console != null) {
                         console.epochEnded(record);
@@ -271,7 +296,7 @@ public final class MultiTaskTrainer {
     }
 
     private EpochRecord runEpoch(Trainer trainer, InputSource source, Function<NDManager, EvaluationResult> validation,
-            int epoch, long stepsPerEpoch) {
+            int epoch, long stepsPerEpoch, MetaBatches meta) {
         long startNanos = System.nanoTime();
         EpochTally tally = new EpochTally(taskNames);
         ProgressBar bar = settings.progressBar() && (progress != System.err || System.console() != null)
@@ -282,7 +307,7 @@ public final class MultiTaskTrainer {
         try (NDManager epochManager = trainer.getManager().newSubManager()) {
             for (Iterator<StepBatch> it = source.epoch(epochManager, epoch); it.hasNext();) {
                 try (StepBatch batch = it.next()) {
-                    step.run(trainer, batch, epoch).ifPresentOrElse(tally::add, tally::skip);
+                    step.run(trainer, batch, epoch, meta).ifPresentOrElse(tally::add, tally::skip);
                 }
                 done++;
                 if (bar != null) {

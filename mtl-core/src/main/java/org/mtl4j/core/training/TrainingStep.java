@@ -21,7 +21,8 @@ import org.mtl4j.core.weighting.WeightingContext;
 
 /**
  * One optimiser step, whatever the data layout and the gradient mode: the forward pass and task losses (from the
- * {@link StepBatch}), the non-finite check, the training metrics when the strategy uses them, the backward pass (the
+ * {@link StepBatch}), after the meta step of the strategies that have one ({@link LossWeighting#metaStep}), the
+ * non-finite check, the training metrics when the strategy uses them, the backward pass (the
  * {@link GradientPath} of the mode), clipping, the optimiser step, the re-evaluation some strategies ask for and the
  * strategy's {@link LossWeighting#afterStep}.
  */
@@ -66,13 +67,23 @@ final class TrainingStep {
      * @param trainer the DJL trainer
      * @param batch the step's data
      * @param epoch the epoch
+     * @param meta the validation batches of the strategy's meta step, or null when it has none
      * @return what it did, or empty when the batch was skipped for a non-finite loss
      * @throws NonFiniteLossException on a non-finite loss under {@link NonFinitePolicy#STOP}
      */
-    Optional<Result> run(Trainer trainer, StepBatch batch, int epoch) {
+    Optional<Result> run(Trainer trainer, StepBatch batch, int epoch, MetaBatches meta) {
         int k = taskNames.size();
         NDManager stepManager = batch.manager();
         float[] counts = batch.counts();
+        if (meta != null) {
+            // before the recorder opens (one per JVM); closing the meta step restores the parameters exactly
+            try (StepBatch validation = meta.next();
+                    LoopMetaStep metaStep = new LoopMetaStep(trainer, block, batch, validation,
+                            state.context(epoch, counts, ImmutableList.of(), ImmutableList.of()),
+                            meta.learningRate(state.step()))) {
+                weighting.metaStep(metaStep);
+            }
+        }
         MultiTaskBlock network = block.network();
         NDList parameters;
         WeightingContext ctx;

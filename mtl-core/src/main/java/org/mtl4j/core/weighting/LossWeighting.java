@@ -27,7 +27,7 @@ import java.util.Optional;
  * on to the parameters.
  * Everything else a strategy may use arrives in the immutable {@link WeightingContext}.
  *
- * <p>Three optional extensions, all off by default, serve strategies that need more than one hook:
+ * <p>Four optional extensions, all off by default, serve strategies that need more than one hook:
  * <ul>
  *   <li>{@link #afterStep} runs after every optimiser step; with {@link #reevaluatesAfterStep()} the loop first
  *       re-evaluates the same batch without gradients, so the strategy sees each task's loss before and after the
@@ -36,7 +36,10 @@ import java.util.Optional;
  *   <li>{@link #usesTrainingMetrics()} makes the loop measure each task's primary metric on the batch and pass it
  *       in {@link WeightingContext#batchMetrics()} (dynamic task prioritisation);
  *   <li>{@link CombinedGradient#learnableGradients()} lets a gradient-based strategy give its learnable weights a
- *       gradient of its own objective, which the optimiser then applies.
+ *       gradient of its own objective, which the optimiser then applies;
+ *   <li>{@link #needsMetaStep()} makes the loop call {@link #metaStep} before every step's forward pass, with
+ *       passes over the training batch and a validation batch at displaced parameters ({@link MetaStep}): bilevel
+ *       strategies such as Auto-Lambda update their weights there. Training then needs validation data.
  * </ul>
  *
  * <p>Equal and fixed weights ship with the core ({@link #equal()}, {@link #fixed(double...)}); the other strategies
@@ -104,6 +107,28 @@ public interface LossWeighting {
      */
     default void afterStep(NDList learnable, double[] lossesBefore, Optional<double[]> lossesAfter,
             WeightingContext context) {}
+
+    /**
+     * Returns whether the training loop must call {@link #metaStep} before every step. The loop then needs
+     * validation data ({@code fit(train, validation)} fails without it, naming the strategy) and runs the strategy's
+     * extra passes; the real step follows from unchanged parameters.
+     *
+     * @return false by default
+     */
+    default boolean needsMetaStep() {
+        return false;
+    }
+
+    /**
+     * Called once per training batch when {@link #needsMetaStep()}, before the step's forward pass and outside any
+     * gradient recorder (also before batches that turn out to have a non-finite loss and are skipped). The strategy
+     * may run passes over the training and a validation batch at displaced parameters and update its own state
+     * (for example its task weights, used by the real step that follows). Afterwards the loop puts the parameters
+     * and running statistics back exactly as they were.
+     *
+     * @param step what the loop offers for this step
+     */
+    default void metaStep(MetaStep step) {}
 
     /**
      * Creates the block holding this strategy's learnable parameters, if it has any. Its forward pass takes an empty
