@@ -16,7 +16,7 @@ java_opts="-Dai.djl.offline=true -Dai.djl.pytorch.num_threads=1 -Dai.djl.pytorch
 mkdir -p "$out"
 if [ ! -f "$out/affinity/affinity.csv" ]; then
   OMP_NUM_THREADS=1 java $java_opts -jar "$jar" affinity --data synthetic --tasks s,d,n,k,e --size 32 \
-    --train-samples 400 --epochs 2 --width 16 --out "$out/affinity" --no-progress > "$out/affinity.log" 2>&1
+    --train-samples 400 --epochs 2 --width 16 --out "$out/affinity" > "$out/affinity.log" 2>&1
 fi
 archs=${ARCHS:-"hps soft cross-stitch mtan padnet mmoe cgc ple dselect-k nddr-cnn mtinet ltb:search=3,tau=5.0,head=32
 branched:affinity=$out/affinity/affinity.csv,budget=2.5x"}

@@ -43,8 +43,10 @@ def main():
     ratios = {}
     if len(sys.argv) > 2:
         with open(sys.argv[2]) as fh:
-            for row in json.load(fh)["rows"]:
-                ratios[row["strategy"].rsplit("/", 1)[0]] = (row["ratio_to_equal_median"], row["ratio_to_equal_iqr"])
+            data = json.load(fh)
+            for row in data.get("rows") or data["results"]:
+                arch = row["strategy"].rsplit("/", 1)[0].split(":")[0]
+                ratios[arch] = (row["ratio_to_equal_median"], row["ratio_to_equal_iqr"])
     hps = load(root, "hps")
     names = [n for n in os.listdir(root) if os.path.isdir(os.path.join(root, n))
              and n not in ("baselines", "affinity")]
