@@ -28,7 +28,8 @@ import org.mtl4j.core.data.InMemoryMultiTaskDataset;
  * <p>Run: {@code java -Dai.djl.offline=true -cp benchmarks/target/benchmarks.jar
  * org.mtl4j.benchmarks.StrategyOverheadHarness [rounds=12] [steps=10] [arch=hps] [tasks=5] [size=64] [batch=16]
  * [strategies=equal,uw,...] [out=benchmarks/results/strategy-overhead.json]}. A strategy is {@code name} (its
- * default gradient mode) or {@code name@parameters} / {@code name@representation}.
+ * default gradient mode) or {@code name@parameters} / {@code name@representation}, optionally prefixed by an
+ * architecture ({@code mtan/equal}: architectures compared with one strategy; the first entry is the reference).
  */
 public final class StrategyOverheadHarness {
 
@@ -55,7 +56,7 @@ public final class StrategyOverheadHarness {
         int batch = Integer.parseInt(a.get("batch"));
         List<String> letters = BenchmarkModels.letters(Integer.parseInt(a.get("tasks")));
         List<String> strategies = topLevel(a.get("strategies"));
-        if (!strategies.get(0).equals("equal")) {
+        if (!strategies.get(0).endsWith("equal")) {
             throw new IllegalArgumentException("the first strategy must be equal (the reference)");
         }
         InMemoryMultiTaskDataset data = BenchmarkModels.data(letters, size, batch * steps);
@@ -63,8 +64,10 @@ public final class StrategyOverheadHarness {
         List<MultiTaskModel> models = new ArrayList<>();
         List<String> modes = new ArrayList<>();
         for (String s : strategies) {
-            String[] parts = s.split("@");
-            MultiTaskModel m = BenchmarkModels.model(a.get("arch"), parts[0], parts.length > 1 ? parts[1] : "auto",
+            int slash = s.lastIndexOf('/'); // a branched tree has slashes of its own
+            String arch = slash < 0 ? a.get("arch") : s.substring(0, slash);
+            String[] parts = s.substring(slash + 1).split("@");
+            MultiTaskModel m = BenchmarkModels.model(arch, parts[0], parts.length > 1 ? parts[1] : "auto",
                     letters, size, batch, steps, "cpu");
             models.add(m);
             modes.add(m.settings().gradientMode().name().toLowerCase(Locale.ROOT));

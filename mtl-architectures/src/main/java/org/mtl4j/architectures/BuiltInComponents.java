@@ -42,6 +42,33 @@ public final class BuiltInComponents implements ModelComponents {
             case "mmoe":
                 a = Architectures.mmoe(integer(spec, o, "experts"), integer(spec, o, "head"));
                 break;
+            case "nddr-cnn":
+                a = Architectures.nddrCnn(number(spec, o, "alpha"), number(spec, o, "beta"),
+                        integer(spec, o, "head"));
+                break;
+            case "mtinet":
+                a = Architectures.mtiNet(integer(spec, o, "head"));
+                break;
+            case "ltb":
+                a = Architectures.learningToBranch(integer(spec, o, "search"), number(spec, o, "tau"),
+                        integer(spec, o, "head"));
+                break;
+            case "cgc":
+                a = Architectures.cgc(integer(spec, o, "shared"), integer(spec, o, "specific"),
+                        integer(spec, o, "head"));
+                break;
+            case "ple":
+                a = Architectures.ple(integer(spec, o, "shared"), integer(spec, o, "specific"),
+                        integer(spec, o, "head"));
+                break;
+            case "branched":
+                a = BranchedArchitecture.parse(spec); // checks its own options
+                o.clear();
+                break;
+            case "dselect-k":
+                a = Architectures.dselectK(integer(spec, o, "experts"), integer(spec, o, "k"),
+                        number(spec, o, "gamma"), number(spec, o, "entropy"), integer(spec, o, "head"));
+                break;
             default:
                 return Optional.empty();
         }

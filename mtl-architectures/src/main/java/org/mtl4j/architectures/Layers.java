@@ -109,6 +109,21 @@ final class Layers {
     }
 
     /**
+     * The output shapes of all tasks' predictions, in task order, for {@code getOutputShapes}.
+     *
+     * @param tasks the tasks
+     * @param input the input batch shape
+     * @return one {@link #predictionShape} per task
+     */
+    static Shape[] predictionShapes(java.util.List<Task> tasks, Shape input) {
+        Shape[] out = new Shape[tasks.size()];
+        for (int k = 0; k < tasks.size(); k++) {
+            out[k] = predictionShape(tasks.get(k), input);
+        }
+        return out;
+    }
+
+    /**
      * Appends the trainable parameters of a block (no batch-norm running statistics), in the block's order.
      *
      * @param block the block

@@ -16,10 +16,13 @@ import ai.djl.nn.core.Linear;
 import ai.djl.training.ParameterStore;
 import ai.djl.util.PairList;
 import com.google.common.collect.ImmutableList;
+import com.google.common.collect.ImmutableMap;
+import com.google.common.primitives.ImmutableDoubleArray;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import org.mtl4j.core.model.EncoderFactory;
+import org.mtl4j.core.model.GatedExperts;
 import org.mtl4j.core.model.MultiTaskBlock;
 import org.mtl4j.core.task.Task;
 
@@ -36,9 +39,10 @@ import org.mtl4j.core.task.Task;
  * <p>Use it when task relatedness varies between inputs, typically recommendation and tabular multi-objective
  * problems: the gates learn input-dependent sharing, and with E experts it costs E encoders. The shared
  * representation is the list of the E expert outputs (all heads read all of them through their gates), the shared
- * parameters are the experts', so every gradient mode works.
+ * parameters are the experts', so every gradient mode works. Training passes record each gate's mean weights
+ * ({@link #drainGateUsage()}).
  */
-public final class MmoeBlock extends MultiTaskBlock {
+public final class MmoeBlock extends MultiTaskBlock implements GatedExperts {
 
     private static final byte VERSION = 1;
 
@@ -46,6 +50,7 @@ public final class MmoeBlock extends MultiTaskBlock {
     private final List<Block> experts = new ArrayList<>();
     private final List<Block> gates = new ArrayList<>();
     private final List<Block> heads = new ArrayList<>();
+    private final GateUsage usage;
 
     MmoeBlock(Shape inputShape, ImmutableList<Task> tasks, EncoderFactory encoderFactory, int expertCount,
             int headWidth) {
@@ -63,6 +68,7 @@ public final class MmoeBlock extends MultiTaskBlock {
         for (Task t : tasks) {
             heads.add(addChildBlock("head_" + t.name(), TaskHeads.create(t, headWidth, image)));
         }
+        this.usage = new GateUsage(expertCount);
     }
 
     @Override
@@ -111,13 +117,35 @@ public final class MmoeBlock extends MultiTaskBlock {
     public NDList decode(ParameterStore ps, NDList representation, NDList inputs, boolean training,
             PairList<String, Object> params) {
         NDArray stacked = stack(representation);
+        if (training) {
+            usage.discardPending();
+        }
         NDList out = new NDList(tasks.size());
         for (int k = 0; k < tasks.size(); k++) {
-            NDArray mixed = mix(stacked, gate(ps, inputs, k, training));
+            NDArray g = gate(ps, inputs, k, training);
+            if (training) {
+                usage.add(tasks.get(k).name(), g, GateUsage.range(0, experts.size()));
+            }
+            NDArray mixed = mix(stacked, g);
             NDArray y = heads.get(k).forward(ps, new NDList(mixed), training, params).singletonOrThrow();
             out.add(Layers.toInputResolution(tasks.get(k), y, inputs.head()));
         }
+        if (training) {
+            usage.flush();
+        }
         return out;
+    }
+
+    /** Per task, the mean softmax weight of every expert over the training passes since the last call. */
+    @Override
+    public ImmutableMap<String, ImmutableDoubleArray> drainGateUsage() {
+        return usage.drain();
+    }
+
+    /** Returns {@code (shared)/0 … (shared)/(E−1)}: every expert is shared. */
+    @Override
+    public ImmutableList<String> expertNames() {
+        return GateUsage.sharedNames(experts.size());
     }
 
     /** Stacks the E expert outputs into {@code (E, N, C, ...)}. */
@@ -155,11 +183,7 @@ public final class MmoeBlock extends MultiTaskBlock {
 
     @Override
     public Shape[] getOutputShapes(Shape[] inputShapes) {
-        Shape[] out = new Shape[tasks.size()];
-        for (int k = 0; k < tasks.size(); k++) {
-            out[k] = Layers.predictionShape(tasks.get(k), inputShapes[0]);
-        }
-        return out;
+        return Layers.predictionShapes(tasks, inputShapes[0]);
     }
 
     @Override

@@ -203,11 +203,7 @@ public final class MtanBlock extends MultiTaskBlock {
 
     @Override
     public Shape[] getOutputShapes(Shape[] inputShapes) {
-        Shape[] out = new Shape[tasks.size()];
-        for (int k = 0; k < tasks.size(); k++) {
-            out[k] = Layers.predictionShape(tasks.get(k), inputShapes[0]);
-        }
-        return out;
+        return Layers.predictionShapes(tasks, inputShapes[0]);
     }
 
     @Override

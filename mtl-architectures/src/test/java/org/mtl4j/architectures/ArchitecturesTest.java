@@ -19,13 +19,19 @@ import org.mtl4j.core.weighting.GradientMode;
 /** The factory class: command-line names, gradient-mode support and argument checks. */
 class ArchitecturesTest {
 
-    private static final List<String> NAMES = List.of("hps", "soft", "cross-stitch", "mtan", "padnet", "mmoe");
+    private static final List<String> NAMES = List.of("hps", "soft", "cross-stitch", "mtan", "padnet", "mmoe", "cgc",
+            "ple", "dselect-k", "nddr-cnn", "mtinet", "ltb");
+    /** Networks of one column per task (or branch): no single representation every head reads. */
+    private static final List<String> COLUMNS = List.of("soft", "cross-stitch", "nddr-cnn", "ltb");
 
     @Test
     void everyCommandLineNameBuildsItsArchitecture() {
-        assertEquals(String.join(", ", NAMES), Architectures.NAMES);
+        assertEquals(String.join(", ", NAMES) + ", branched:tree=TREE, branched:affinity=FILE,budget=B",
+                Architectures.NAMES);
         List<Class<? extends MultiTaskBlock>> blocks = List.of(HardSharingBlock.class, SoftSharingBlock.class,
-                CrossStitchBlock.class, MtanBlock.class, PadNetBlock.class, MmoeBlock.class);
+                CrossStitchBlock.class, MtanBlock.class, PadNetBlock.class, MmoeBlock.class, CgcBlock.class,
+                PleBlock.class, DSelectKBlock.class, NddrCnnBlock.class, MtiNetBlock.class,
+                LearningToBranchBlock.class);
         for (int i = 0; i < NAMES.size(); i++) {
             Architecture a = Architectures.byName(NAMES.get(i));
             assertEquals(NAMES.get(i), a.name());
@@ -33,6 +39,9 @@ class ArchitecturesTest {
             assertEquals(blocks.get(i), block.getClass());
             assertEquals(Fixtures.TASKS.stream().map(t -> t.name()).toList(), block.taskNames());
         }
+        MultiTaskBlock branched = Architectures.byName("branched:tree=seg+reg+nrm|seg+reg/nrm").create(Fixtures.INPUT,
+                Fixtures.TASKS, Encoders.resNet(4));
+        assertEquals(BranchedBlock.class, branched.getClass());
         IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
                 () -> Architectures.byName("nddr"));
         assertTrue(e.getMessage().contains("'nddr'") && e.getMessage().contains(Architectures.NAMES),
@@ -43,7 +52,7 @@ class ArchitecturesTest {
     void representationModeOnlyWhereAllHeadsReadOneRepresentation() {
         for (String name : NAMES) {
             Architecture a = Architectures.byName(name);
-            boolean columns = name.equals("soft") || name.equals("cross-stitch");
+            boolean columns = COLUMNS.contains(name);
             MultiTaskBlock block = a.create(Fixtures.INPUT, Fixtures.TASKS, Encoders.resNet(4));
             assertTrue(block.supports(GradientMode.NONE), name);
             assertTrue(block.supports(GradientMode.PARAMETERS), name);

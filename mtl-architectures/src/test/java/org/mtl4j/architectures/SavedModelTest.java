@@ -52,7 +52,9 @@ class SavedModelTest {
     static Stream<Arguments> cases() {
         List<Arguments> out = new ArrayList<>();
         for (Architecture a : List.of(Architectures.hardSharing(8), Architectures.softSharing(0.01, 8),
-                Architectures.crossStitch(), Architectures.mtan(8), Architectures.padNet(), Architectures.mmoe(2, 8))) {
+                Architectures.crossStitch(), Architectures.mtan(8), Architectures.padNet(), Architectures.mmoe(2, 8),
+                Architectures.cgc(1, 1, 8), Architectures.ple(1, 1, 8), Architectures.dselectK(3, 2, 1.0, 1e-6, 8),
+                Architectures.nddrCnn(), Architectures.mtiNet(8), Architectures.learningToBranch(1))) {
             out.add(Arguments.of(a, true));
             out.add(Arguments.of(a, false));
         }
@@ -132,7 +134,10 @@ class SavedModelTest {
         BuiltInComponents c = new BuiltInComponents();
         for (Architecture a : List.of(Architectures.hardSharing(), Architectures.softSharing(0.003, 16),
                 Architectures.crossStitch(0.8, 0.1, 12), Architectures.crossStitch(), Architectures.mtan(5),
-                Architectures.padNet(7, 9), Architectures.mmoe(4, 6))) {
+                Architectures.padNet(7, 9), Architectures.mmoe(4, 6),
+                Architectures.cgc(), Architectures.ple(2, 0, 5), Architectures.dselectK(),
+                Architectures.dselectK(5, 3, 0.5, 0, 7), Architectures.nddrCnn(0.8, 0.2, 6), Architectures.mtiNet(5),
+                Architectures.learningToBranch(2, 3, 7), Architectures.branched("seg+reg+nrm|seg+reg/nrm", 6))) {
             assertEquals(a.spec(), c.architecture(a.spec()).orElseThrow().spec());
         }
         assertEquals("mlp:3,5", c.encoder("mlp:3,5").orElseThrow().spec());

@@ -1,6 +1,7 @@
 package org.mtl4j.cli;
 
 import com.google.common.collect.ImmutableList;
+import com.google.common.primitives.ImmutableDoubleArray;
 import java.awt.Color;
 import java.io.IOException;
 import java.nio.file.Path;
@@ -65,6 +66,34 @@ final class MonitorOutput {
                 m.put("conflicting_pairs_per_step", e.meanConflictingPairs());
                 m.put("share_of_steps_with_conflict", e.conflictShare());
             }
+            out.add(m);
+        }
+        return out;
+    }
+
+    /**
+     * The experts' gate usage per epoch as JSON-ready maps: per gate (task), the mean weight per expert.
+     *
+     * @param perEpoch one {@code GatedExperts.drainGateUsage()} per epoch
+     * @param experts the experts' names, in the arrays' order
+     * @param epochOffset epochs finished before this process
+     * @return one map per epoch, 1-based epochs
+     */
+    static List<Map<String, Object>> gateUsage(List<Map<String, ImmutableDoubleArray>> perEpoch,
+            List<String> experts, int epochOffset) {
+        List<Map<String, Object>> out = new ArrayList<>();
+        for (int e = 0; e < perEpoch.size(); e++) {
+            Map<String, Object> m = new LinkedHashMap<>();
+            m.put("epoch", e + 1 + epochOffset);
+            Map<String, Map<String, Double>> gates = new LinkedHashMap<>();
+            perEpoch.get(e).forEach((gate, w) -> {
+                Map<String, Double> row = new LinkedHashMap<>();
+                for (int x = 0; x < w.length(); x++) {
+                    row.put(x < experts.size() ? experts.get(x) : "expert" + x, w.get(x));
+                }
+                gates.put(gate, row);
+            });
+            m.put("gates", gates);
             out.add(m);
         }
         return out;

@@ -3,9 +3,12 @@ package org.mtl4j.cli;
 import static com.google.common.base.Preconditions.checkArgument;
 
 import ai.djl.ndarray.NDManager;
+import ai.djl.training.Trainer;
 import ai.djl.training.dataset.RandomAccessDataset;
+import ai.djl.training.listener.TrainingListenerAdapter;
 import com.google.common.collect.ImmutableList;
 import com.google.common.hash.Hashing;
+import com.google.common.primitives.ImmutableDoubleArray;
 import com.google.gson.Gson;
 import com.google.gson.GsonBuilder;
 import com.google.gson.reflect.TypeToken;
@@ -14,12 +17,15 @@ import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import org.mtl4j.architectures.Architectures;
+import org.mtl4j.architectures.BranchedArchitecture;
 import org.mtl4j.architectures.Encoders;
+import org.mtl4j.architectures.NetworkCost;
 import org.mtl4j.core.MultiTask;
 import org.mtl4j.core.MultiTaskModel;
 import org.mtl4j.core.RunProvenance;
@@ -31,6 +37,7 @@ import org.mtl4j.core.evaluation.MeanPredictor;
 import org.mtl4j.core.evaluation.TaskResult;
 import org.mtl4j.core.model.Architecture;
 import org.mtl4j.core.model.EncoderFactory;
+import org.mtl4j.core.model.GatedExperts;
 import org.mtl4j.core.monitor.GradientMonitor;
 import org.mtl4j.core.task.Task;
 import org.mtl4j.core.task.TaskMetric;
@@ -178,6 +185,9 @@ public final class TrainRun {
         EvaluationResult mtl;
         int resumedEpochs = 0;
         GradientMonitor monitor = o.monitor() ? new GradientMonitor() : null;
+        NetworkCost cost;
+        List<Map<String, ImmutableDoubleArray>> gateUsage = new ArrayList<>();
+        List<String> experts = new ArrayList<>();
         String usedMode;
         Map<String, Object> usedSettings;
         try (MultiTaskModel model = builder(tasks, arch).weighting(weighting).build()) {
@@ -185,6 +195,21 @@ public final class TrainRun {
             usedSettings = model.settings().describe();
             Path checkpoints = o.out().resolve("checkpoints");
             MultiTaskTrainer trainer = model.trainer().checkpointDirectory(checkpoints).output(out, err);
+            if (arch instanceof BranchedArchitecture b) {
+                b.lastPlan().ifPresent(out::println);
+            }
+            cost = NetworkCost.of(model.network());
+            out.printf(Locale.ROOT, "network cost: %,d parameters, %,d multiply-adds per sample%n", cost.parameters(),
+                    cost.multiplyAdds());
+            if (model.network() instanceof GatedExperts gated) {
+                experts.addAll(gated.expertNames());
+                trainer.addListeners(new TrainingListenerAdapter() {
+                    @Override
+                    public void onEpoch(Trainer t) {
+                        gateUsage.add(gated.drainGateUsage());
+                    }
+                });
+            }
             if (monitor != null) {
                 trainer.observeGradients(monitor);
             }
@@ -259,6 +284,13 @@ public final class TrainRun {
         timings.put("multi_task_seconds", mtlSeconds);
         timings.put("single_task_seconds", stlSeconds);
         json.put("timings", timings);
+        Map<String, Object> costJson = new LinkedHashMap<>();
+        costJson.put("parameters", cost.parameters());
+        costJson.put("multiply_adds_per_sample", cost.multiplyAdds());
+        json.put("network_cost", costJson);
+        if (!gateUsage.isEmpty()) {
+            json.put("gate_usage", MonitorOutput.gateUsage(gateUsage, experts, resumedEpochs));
+        }
         if (monitor != null) {
             json.put("gradient_monitor", MonitorOutput.summaries(monitor, resumedEpochs));
             MonitorOutput.write(monitor, resumedEpochs, o.out());
@@ -338,7 +370,9 @@ public final class TrainRun {
         RandomAccessDataset stTrain = new TaskSubsetDataset(train, taskCount, index);
         RandomAccessDataset stVal = new TaskSubsetDataset(val, taskCount, index);
         Map<String, Double> metrics;
-        try (MultiTaskModel model = builder(List.of(task), arch)
+        // one task has nothing to branch: its branched network is one column, which is hard sharing's network
+        Architecture single = arch instanceof BranchedArchitecture ? Architectures.hardSharing() : arch;
+        try (MultiTaskModel model = builder(List.of(task), single)
                 .settings(settings().toBuilder().verbose(false).build()).build()) {
             TrainingHistory h = model.trainer().output(out, err).fit(stTrain, stVal);
             metrics = new LinkedHashMap<>(h.last().validation().orElseThrow().task(task.name()).metrics());

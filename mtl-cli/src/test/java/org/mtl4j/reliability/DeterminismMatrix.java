@@ -33,7 +33,8 @@ import org.mtl4j.losses.Weightings;
  */
 public final class DeterminismMatrix {
 
-    static final List<String> ARCHS = List.of("hps", "soft", "cross-stitch", "mtan", "padnet", "mmoe");
+    static final List<String> ARCHS = List.of("hps", "soft", "cross-stitch", "mtan", "padnet", "mmoe", "cgc", "ple",
+            "dselect-k", "nddr-cnn", "mtinet", "ltb", "branched:tree=seg+reg+nrm|seg+reg/nrm");
     static final int[] WIDTHS = {1, 2, 3, 4, 8, 11, 16};
     static final int[] BATCHES = {1, 2, 64};
     /** Loss only (equal weights), parameter mode (PCGrad) and representation mode (MGDA-UB). */
