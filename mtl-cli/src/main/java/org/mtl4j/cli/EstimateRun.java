@@ -76,8 +76,14 @@ public final class EstimateRun {
      * @param losses the estimated tables
      * @param rows the chosen networks per budget (selected on {@code val}, reported on {@code test})
      * @param seconds wall time
+     * @param networks the networks the estimate rests on (sampled: singles, halves and sampled subsets, trained or
+     *     reused; grad-tae: the one joint network)
+     * @param networkEpochs their epochs summed
+     * @param networkSeconds their training time summed (sampled: as recorded with each network, also when reused;
+     *     grad-tae: training and estimation)
      */
-    public record Result(EstimatedLosses losses, List<BudgetSweep.Row> rows, double seconds) {}
+    public record Result(EstimatedLosses losses, List<BudgetSweep.Row> rows, double seconds, int networks,
+            int networkEpochs, double networkSeconds) {}
 
     private final Options o;
     private final PrintStream out;
@@ -123,6 +129,9 @@ public final class EstimateRun {
         String setting = o.data().data() + "-" + o.data().size() + "px";
         Files.createDirectories(o.out());
         EstimatedLosses losses;
+        int networks;
+        int networkEpochs;
+        double networkSeconds;
         if (o.method().equals("sampled")) {
             SampledHigherOrderAffinity.Builder b = SampledHigherOrderAffinity.builder().tasks(tasks)
                     .dataDescription(data.describe()).setting(setting).subsetSize(o.subsetSize()).subsets(o.subsets())
@@ -152,6 +161,9 @@ public final class EstimateRun {
             }
             r.write(o.out());
             losses = r.losses();
+            networks = r.trained().size();
+            networkEpochs = r.trained().stream().mapToInt(c -> c.spec().epochs()).sum();
+            networkSeconds = r.trained().stream().mapToDouble(CandidateResult::seconds).sum();
             out.printf(Locale.ROOT, "trained %d networks, reused %d; subsets: %s%n", r.trainedThisRun(), r.reused(),
                     String.join(" ", r.sampled().stream().map(s -> String.join("", s)).toList()));
             out.println();
@@ -172,12 +184,16 @@ public final class EstimateRun {
                 b.ridge(o.ridge());
             }
             GradTae.Result r;
+            long g0 = System.nanoTime();
             try (MultiTaskModel model = MultiTask.builder().input(data.inputShape().getShape())
                     .encoder(GroupingData.encoders(data.inputShape()).apply(o.width())).sharing(arch)
                     .tasks(data.tasks()).settings(settings).build()) {
                 model.trainer().output(out, err).fit(data.train(), null);
                 r = b.build().estimate(model, data);
             }
+            networks = 1;
+            networkEpochs = o.epochs();
+            networkSeconds = (System.nanoTime() - g0) / 1e9;
             losses = r.losses();
             losses.write(o.out().resolve(SampledHigherOrderAffinity.LOSSES_FILE));
             out.printf(Locale.ROOT, "%d shared parameters projected to %d; samples per task %s; λ = %.3e; "
@@ -210,7 +226,7 @@ public final class EstimateRun {
         double seconds = (System.nanoTime() - t0) / 1e9;
         out.printf(Locale.ROOT, "%.1f min; wrote %s and %s%n", seconds / 60, lossesFile, groupings);
         out.printf("check: mtl group --losses %s --select val --report test --budgets %s%n", lossesFile, o.budgets());
-        return new Result(losses, rows, seconds);
+        return new Result(losses, rows, seconds, networks, networkEpochs, networkSeconds);
     }
 
     /** One line per finished network. */
