@@ -5,6 +5,7 @@ import static com.google.common.base.Preconditions.checkNotNull;
 
 import com.google.common.collect.ImmutableSet;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -44,10 +45,11 @@ public final class Approximations {
      */
     public static LossTable higherOrder(LossTable table) {
         checkNotNull(table, "table");
+        PairIndex pairs = new PairIndex(table);
         List<Candidate> out = new ArrayList<>();
         for (Candidate c : table.candidates()) {
-            out.add(c.tasks().size() >= 3 ? c.withLosses(estimate(table, c.name(), c.tasks(), c.losses().keySet()))
-                    : c);
+            out.add(c.tasks().size() >= 3
+                    ? c.withLosses(estimate(pairs, table.tasks(), c.name(), c.tasks(), c.losses().keySet())) : c);
         }
         return table.withCandidates(out);
     }
@@ -70,6 +72,7 @@ public final class Approximations {
         checkArgument(Double.isFinite(cost) && cost >= 0, "cost of the added networks must be non-negative, got %s",
                 cost);
         LossTable base = higherOrder(table);
+        PairIndex pairs = new PairIndex(table);
         Set<Set<String>> present = new HashSet<>();
         for (Candidate c : base.candidates()) {
             present.add(c.tasks());
@@ -90,25 +93,25 @@ public final class Approximations {
                 continue;
             }
             String name = Names.network(members);
-            out.add(Candidate.of(name, cost, estimate(table, name, set, set)));
+            out.add(Candidate.of(name, cost, estimate(pairs, table.tasks(), name, set, set)));
         }
         return table.withCandidates(out);
     }
 
-    private static Map<String, Double> estimate(LossTable table, String name, Set<String> members,
+    private static Map<String, Double> estimate(PairIndex pairs, List<String> tasks, String name, Set<String> members,
             Set<String> served) {
         Map<String, Double> losses = new LinkedHashMap<>();
-        for (String t : table.tasks()) {
+        for (String t : tasks) {
             if (!served.contains(t)) {
                 continue;
             }
             double sum = 0;
             int count = 0;
-            for (String s : table.tasks()) {
+            for (String s : tasks) {
                 if (s.equals(t) || !members.contains(s)) {
                     continue;
                 }
-                sum += pairLoss(table, name, t, s);
+                sum += pairs.loss(name, t, s);
                 count++;
             }
             losses.put(t, sum / count);
@@ -116,16 +119,28 @@ public final class Approximations {
         return losses;
     }
 
-    private static double pairLoss(LossTable table, String network, String task, String other) {
-        Set<String> pair = Set.of(task, other);
-        for (Candidate p : table.candidates()) {
-            if (p.tasks().equals(pair) && p.serves(task)) {
-                return p.loss(task);
+    /** The pair networks of a table by task pair, in table order (the first that serves a task gives its loss). */
+    private static final class PairIndex {
+        private final Map<Set<String>, List<Candidate>> byPair = new HashMap<>();
+
+        PairIndex(LossTable table) {
+            for (Candidate p : table.candidates()) {
+                if (p.tasks().size() == 2) {
+                    byPair.computeIfAbsent(p.tasks(), k -> new ArrayList<>()).add(p);
+                }
             }
         }
-        throw new IllegalArgumentException(String.format(
-                "higher-order approximation of network %s needs a pair network of tasks %s and %s that serves %s",
-                network, task, other, task));
+
+        double loss(String network, String task, String other) {
+            for (Candidate p : byPair.getOrDefault(Set.of(task, other), List.of())) {
+                if (p.serves(task)) {
+                    return p.loss(task);
+                }
+            }
+            throw new IllegalArgumentException(String.format(
+                    "higher-order approximation of network %s needs a pair network of tasks %s and %s that serves %s",
+                    network, task, other, task));
+        }
     }
 
     /**

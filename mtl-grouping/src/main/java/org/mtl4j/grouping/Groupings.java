@@ -22,7 +22,8 @@ public final class Groupings {
     /**
      * The default exact solver: {@link #partitionBranchAndBound()} for up to 20 tasks while its subset table stays
      * small (any number of candidates: all 65,551 networks of 16 tasks solve in seconds), {@link #branchAndBound()}
-     * beyond.
+     * beyond. An HOA-completed table of 17 or more tasks is better solved without listing it, by {@link #large()}
+     * (the same selection; 18 tasks take more than ten minutes here, 20 tasks a few seconds there).
      *
      * @return the solver
      */
@@ -52,6 +53,18 @@ public final class Groupings {
      */
     public static GroupingSolver partitionBranchAndBound() {
         return new PartitionBranchAndBound();
+    }
+
+    /**
+     * The solver for HOA-completed instances too large to list ({@link HoaInstance}: measured singles, pairs and
+     * halves; every larger group completed by the higher-order approximation): exact up to 20 tasks (the same selection
+     * as {@link #exact()} on {@link HoaInstance#completed()}, ties included, without building that table), beyond
+     * that iterated local search with a certified lower bound and the gap. See {@link LargeGroupingSolver}.
+     *
+     * @return the solver with its defaults
+     */
+    public static LargeGroupingSolver large() {
+        return LargeGroupingSolver.defaults();
     }
 
     /**

@@ -32,6 +32,10 @@ import org.mtl4j.core.data.EngineArrays;
  *
  * <p>Resuming: create it with {@code beginStep} = the steps already taken (so {@code t} and the schedule continue),
  * then {@link #restore(OptimizerState)} the saved moments; they are put in place when each parameter is first updated.
+ *
+ * <p>{@link #lookahead} tells what the next update of a parameter would make of a given gradient, without changing
+ * the optimiser (for optimiser-aware lookahead measurements during training); a {@link OptimizerAware} training
+ * listener receives the optimiser of the run.
  */
 public final class CheckpointableOptimizer extends Optimizer {
 
@@ -45,6 +49,9 @@ public final class CheckpointableOptimizer extends Optimizer {
     private final NDManager manager;
     private final Map<String, String> namesById;
     private final Map<String, NDArray[]> moments = new ConcurrentHashMap<>();
+    private final int beginStep;
+    /** parameter id → the update number {@code t} of its last update (DJL keeps its own count private) */
+    private final Map<String, Integer> lastUpdate = new ConcurrentHashMap<>();
     private Map<String, ImmutableList<float[]>> pending = new ConcurrentHashMap<>();
 
     private CheckpointableOptimizer(Builder b) {
@@ -54,6 +61,7 @@ public final class CheckpointableOptimizer extends Optimizer {
         this.momentum = b.momentum;
         this.manager = b.manager;
         this.namesById = b.namesById;
+        this.beginStep = b.beginStep;
     }
 
     /**
@@ -73,7 +81,7 @@ public final class CheckpointableOptimizer extends Optimizer {
         OptimizerSettings o = settings.optimizer();
         Builder b = new Builder(o.kind(), settings.learningRateTracker(stepsPerEpoch),
                 o.kind() == OptimizerKind.SGD ? o.momentum() : 0f, checkNotNull(manager),
-                ImmutableMap.copyOf(namesById));
+                ImmutableMap.copyOf(namesById), (int) beginStep);
         b.optWeightDecays(o.weightDecay()).optBeginNumUpdate((int) beginStep);
         return new CheckpointableOptimizer(b);
     }
@@ -131,9 +139,59 @@ public final class CheckpointableOptimizer extends Optimizer {
     @Override
     public void update(String parameterId, NDArray weight, NDArray grad) {
         int t = updateCount(parameterId);
+        lastUpdate.put(parameterId, t);
+        NDArray[] state = moments.computeIfAbsent(parameterId, id -> initialState(id, weight));
+        step(t, parameterId, weight, grad, state);
+    }
+
+    /**
+     * The value a parameter would take if its next update were made with {@code grad}: the same kernel, update number
+     * {@code t}, learning rate (the schedule at {@code t}), Adam bias correction and weight decay as {@link #update},
+     * applied to copies of the weight, the gradient and the moments. Nothing of this optimiser changes — its moments,
+     * its update counts and the moments restored but not yet used stay as they are — so the next real update, given
+     * the same weight and gradient, produces exactly this value. The learning-rate schedule is read at the update
+     * number the next real update will use (DJL's step schedule advances its own position monotonically, which the
+     * next update does anyway).
+     *
+     * @param parameterId the parameter's id, as {@link #update} receives it ({@code Parameter.getId()})
+     * @param weight the parameter's current value (not changed)
+     * @param grad the gradient to step with (not changed)
+     * @param manager owns the returned array; the temporary copies are closed before returning
+     * @return the would-be value after the update, a new array of the weight's shape
+     */
+    public NDArray lookahead(String parameterId, NDArray weight, NDArray grad, NDManager manager) {
+        checkNotNull(manager, "manager");
+        int t = lastUpdate.getOrDefault(checkNotNull(parameterId, "parameterId"), beginStep) + 1;
+        try (NDManager scratch = manager.newSubManager()) {
+            NDArray w = detachedCopy(weight, manager);
+            NDArray g = detachedCopy(grad, scratch);
+            NDArray[] current = moments.get(parameterId);
+            NDArray[] state;
+            if (current != null) {
+                state = new NDArray[current.length];
+                for (int i = 0; i < current.length; i++) {
+                    state[i] = detachedCopy(current[i], scratch);
+                }
+            } else {
+                state = freshState(parameterId, weight, pending.get(namesById.getOrDefault(parameterId, "")), scratch);
+            }
+            step(t, parameterId, w, g, state);
+            return w;
+        }
+    }
+
+    private static NDArray detachedCopy(NDArray a, NDManager m) {
+        try (NDArray view = a.stopGradient()) {
+            NDArray c = view.duplicate();
+            c.attach(m);
+            return c;
+        }
+    }
+
+    /** One update of {@code weight} in place with the given moments (also updated in place). */
+    private void step(int t, String parameterId, NDArray weight, NDArray grad, NDArray[] state) {
         float lr = learningRate.getNewValue(parameterId, t);
         float weightDecay = getWeightDecay();
-        NDArray[] state = moments.computeIfAbsent(parameterId, id -> initialState(id, weight));
         NDArrayEx ex = weight.getNDArrayInternal();
         if (kind == OptimizerKind.SGD) {
             NDList inputs = momentum != 0f ? new NDList(weight, grad, state[0]) : new NDList(weight, grad);
@@ -150,9 +208,15 @@ public final class CheckpointableOptimizer extends Optimizer {
     }
 
     private NDArray[] initialState(String parameterId, NDArray weight) {
-        int count = kind == OptimizerKind.SGD ? (momentum != 0f ? 1 : 0) : 2;
         String name = namesById.get(parameterId);
         ImmutableList<float[]> saved = name == null ? null : pending.remove(name);
+        return freshState(parameterId, weight, saved, manager);
+    }
+
+    /** The moments a parameter starts from: the saved ones, or zeros; owned by {@code owner}. */
+    private NDArray[] freshState(String parameterId, NDArray weight, ImmutableList<float[]> saved, NDManager owner) {
+        int count = kind == OptimizerKind.SGD ? (momentum != 0f ? 1 : 0) : 2;
+        String name = namesById.get(parameterId);
         checkArgument(saved == null || saved.size() == count,
                 "the checkpoint holds %s optimizer arrays for parameter '%s' but %s needs %s", saved == null ? 0
                         : saved.size(), name, name(), count);
@@ -166,9 +230,9 @@ public final class CheckpointableOptimizer extends Optimizer {
                 checkArgument(weight.getDataType() == DataType.FLOAT32,
                         "optimizer moments can be restored for float32 parameters only; '%s' is %s", name,
                         weight.getDataType());
-                state[i] = EngineArrays.create(manager, values, weight.getShape()).toDevice(weight.getDevice(), false);
+                state[i] = EngineArrays.create(owner, values, weight.getShape()).toDevice(weight.getDevice(), false);
             } else {
-                state[i] = manager.zeros(weight.getShape(), weight.getDataType(), weight.getDevice());
+                state[i] = owner.zeros(weight.getShape(), weight.getDataType(), weight.getDevice());
             }
         }
         return state;
@@ -181,14 +245,16 @@ public final class CheckpointableOptimizer extends Optimizer {
         private final float momentum;
         private final NDManager manager;
         private final Map<String, String> namesById;
+        private final int beginStep;
 
         Builder(OptimizerKind kind, ParameterTracker learningRate, float momentum, NDManager manager,
-                Map<String, String> namesById) {
+                Map<String, String> namesById, int beginStep) {
             this.kind = kind;
             this.learningRate = learningRate;
             this.momentum = momentum;
             this.manager = manager;
             this.namesById = namesById;
+            this.beginStep = beginStep;
         }
 
         @Override

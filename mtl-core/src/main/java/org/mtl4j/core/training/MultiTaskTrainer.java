@@ -264,6 +264,11 @@ public final class MultiTaskTrainer {
         try (NDManager optimizerManager = model.getNDManager().newSubManager()) {
             CheckpointableOptimizer optimizer = CheckpointableOptimizer.of(settings, stepsPerEpoch, state.step(),
                     block.parameterNamesById(), optimizerManager).restore(resumeOptimizer);
+            for (TrainingListener l : listeners) {
+                if (l instanceof OptimizerAware aware) {
+                    aware.optimizerCreated(optimizer);
+                }
+            }
             DefaultTrainingConfig config = new DefaultTrainingConfig(new MultiTaskLoss(tasks))
                     .optOptimizer(optimizer)
                     .optDevices(new Device[] {model.getNDManager().getDevice()});

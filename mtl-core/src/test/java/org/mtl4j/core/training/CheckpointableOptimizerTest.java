@@ -11,11 +11,13 @@ import ai.djl.ndarray.types.Shape;
 import ai.djl.training.optimizer.Optimizer;
 import com.google.common.collect.ImmutableList;
 import com.google.common.collect.ImmutableMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Random;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
 import org.mtl4j.core.checkpoint.OptimizerState;
+import org.mtl4j.core.data.EngineArrays;
 
 /**
  * {@link CheckpointableOptimizer} makes exactly DJL's updates, and its moments survive an export and restore: a run
@@ -121,6 +123,71 @@ class CheckpointableOptimizerTest {
             NDArray g = m.ones(new Shape(2, 2));
             e = assertThrows(IllegalArgumentException.class, () -> o.update("id-w", w, g));
             assertTrue(e.getMessage().contains("'w'") && e.getMessage().contains("(2, 2)"), e.getMessage());
+        }
+    }
+
+    private static void assertSameState(OptimizerState expected, OptimizerState actual, String what) {
+        assertEquals(expected.optimizer(), actual.optimizer(), what);
+        assertEquals(expected.moments().keySet(), actual.moments().keySet(), what);
+        for (String name : expected.moments().keySet()) {
+            List<float[]> e = expected.moments().get(name);
+            List<float[]> a = actual.moments().get(name);
+            assertEquals(e.size(), a.size(), what);
+            for (int i = 0; i < e.size(); i++) {
+                assertArrayEquals(e.get(i), a.get(i), 0f, what + ": moment " + i + " of " + name);
+            }
+        }
+    }
+
+    /** An optimiser and a weight in one of three situations: fresh, after three updates, resumed (moments pending). */
+    private static Object[] situation(String which, TrainingSettings s, float[][] grads, NDManager m) {
+        Shape shape = new Shape(2, 3);
+        float[] init = {0.5f, -0.25f, 0.1f, 0.3f, -0.7f, 0.05f};
+        NDArray w = EngineArrays.create(m, init, shape);
+        CheckpointableOptimizer o = CheckpointableOptimizer.of(s, 4, 0, NAMES, m);
+        if (which.equals("fresh")) {
+            return new Object[] {o, "id-w", w};
+        }
+        run(o, "id-w", w, grads, 0, 3);
+        if (which.equals("used")) {
+            return new Object[] {o, "id-w", w};
+        }
+        return new Object[] {CheckpointableOptimizer.of(s, 4, 3, ImmutableMap.of("id-r", "w"), m).restore(o.export()),
+                "id-r", w};
+    }
+
+    @ParameterizedTest
+    @EnumSource(OptimizerKind.class)
+    void lookaheadIsTheNextUpdateAndLeavesTheOptimiserAsItWas(OptimizerKind kind) {
+        float[][] grads = gradients(6, 6);
+        TrainingSettings s = settings(kind);
+        try (NDManager m = NDManager.newBaseManager()) {
+            for (String which : List.of("fresh", "used", "resumed")) {
+                String what = kind + " " + which;
+                Object[] c = situation(which, s, grads, m);
+                CheckpointableOptimizer o = (CheckpointableOptimizer) c[0];
+                String id = (String) c[1];
+                NDArray w = (NDArray) c[2];
+                float[] before = w.toFloatArray();
+                NDArray g = EngineArrays.create(m, grads[3], w.getShape());
+                OptimizerState stateBefore = o.export();
+                NDArray ahead = o.lookahead(id, w, g, m);
+                NDArray again = o.lookahead(id, w, g, m);
+                assertArrayEquals(before, w.toFloatArray(), 0f, what + ": the weight is left alone");
+                assertArrayEquals(grads[3], g.toFloatArray(), 0f, what + ": the gradient is left alone");
+                assertSameState(stateBefore, o.export(), what + ": the moments are left alone");
+                assertArrayEquals(ahead.toFloatArray(), again.toFloatArray(), 0f, what + ": repeatable");
+                assertTrue(Math.abs(ahead.toFloatArray()[0] - before[0]) > 1e-6, what + ": the lookahead moves");
+                o.update(id, w, g);
+                assertArrayEquals(ahead.toFloatArray(), w.toFloatArray(), 0f, what + ": equals the next update");
+                run(o, id, w, grads, 4, 6);
+
+                // the same situation without lookaheads ends bit-identical
+                Object[] twin = situation(which, s, grads, m);
+                NDArray tw = (NDArray) twin[2];
+                run((CheckpointableOptimizer) twin[0], (String) twin[1], tw, grads, 3, 6);
+                assertArrayEquals(tw.toFloatArray(), w.toFloatArray(), 0f, what + ": the run is unchanged");
+            }
         }
     }
 }

@@ -1,0 +1,251 @@
+package org.mtl4j.cli;
+
+import static com.google.common.base.Preconditions.checkArgument;
+
+import java.io.IOException;
+import java.io.PrintStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Locale;
+import org.mtl4j.core.MultiTask;
+import org.mtl4j.core.MultiTaskModel;
+import org.mtl4j.core.model.Architecture;
+import org.mtl4j.core.training.TrainingSettings;
+import org.mtl4j.grouping.BudgetSweep;
+import org.mtl4j.grouping.Groupings;
+import org.mtl4j.grouping.MeasuredLosses;
+import org.mtl4j.grouping.SelectionMethod;
+import org.mtl4j.grouping.TextFiles;
+import org.mtl4j.grouping.estimators.EstimatedLosses;
+import org.mtl4j.grouping.estimators.GradTae;
+import org.mtl4j.grouping.estimators.HigherOrderSurrogate;
+import org.mtl4j.grouping.estimators.SampledHigherOrderAffinity;
+import org.mtl4j.grouping.study.CandidateResult;
+import org.mtl4j.grouping.study.InProcessExecutor;
+import org.mtl4j.grouping.study.StudyData;
+import org.mtl4j.grouping.study.StudyListener;
+import org.mtl4j.runs.ClusterBackend;
+import org.mtl4j.runs.GroupingData;
+
+/**
+ * What {@code mtl estimate} does: load the data, estimate the losses of every task subset with the sampled
+ * higher-order affinity ({@link SampledHigherOrderAffinity}) or Grad-TAE ({@link GradTae}), write them as
+ * {@code losses.csv} (splits {@code val} and {@code test}, both estimates), choose the networks for every budget on
+ * {@code val} exactly and report them on {@code test} through the same code as {@code mtl group}
+ * ({@code groupings.csv}), and optionally score the choices on a fully trained study.
+ */
+public final class EstimateRun {
+
+    /** The file of the chosen networks per budget. */
+    public static final String GROUPINGS_FILE = "groupings.csv";
+
+    /**
+     * The settings of one {@code mtl estimate} run.
+     *
+     * @param data the data settings
+     * @param method {@code sampled} or {@code grad-tae}
+     * @param subsetSize sampled: tasks per subset
+     * @param subsets sampled: number of subsets
+     * @param surrogate sampled: {@code ridge} or {@code average}
+     * @param halves sampled: whether to train the half-size single-task networks too
+     * @param ridge the ridge weight, or null for the method's default
+     * @param projectionDim grad-tae: projection dimension
+     * @param evaluation grad-tae: {@code network} or {@code linearised}
+     * @param maxSamples grad-tae: samples per task, 0 for all
+     * @param budgets the budget list
+     * @param out the output folder
+     * @param candidates sampled: the shared candidate folder, or null for {@code out/candidates}
+     * @param arch the architecture name
+     * @param epochs training epochs
+     * @param width encoder width
+     * @param batchSize batch size
+     * @param learningRate Adam learning rate
+     * @param progress whether to draw progress bars
+     * @param reference a fully trained study's losses to score the choices on, or null
+     * @param spark a Spark master for the sampled networks, or null
+     */
+    public record Options(GroupingData.Options data, String method, int subsetSize, int subsets, String surrogate,
+            boolean halves, Double ridge, int projectionDim, String evaluation, int maxSamples, String budgets,
+            Path out, Path candidates, String arch, int epochs, int width, int batchSize, float learningRate, boolean progress,
+            Path reference, String spark) {}
+
+    /**
+     * The outcome.
+     *
+     * @param losses the estimated tables
+     * @param rows the chosen networks per budget (selected on {@code val}, reported on {@code test})
+     * @param seconds wall time
+     * @param networks the networks the estimate rests on (sampled: singles, halves and sampled subsets, trained or
+     *     reused; grad-tae: the one joint network)
+     * @param networkEpochs their epochs summed
+     * @param networkSeconds their training time summed (sampled: as recorded with each network, also when reused;
+     *     grad-tae: training and estimation)
+     */
+    public record Result(EstimatedLosses losses, List<BudgetSweep.Row> rows, double seconds, int networks,
+            int networkEpochs, double networkSeconds) {}
+
+    private final Options o;
+    private final PrintStream out;
+    private final PrintStream err;
+
+    /**
+     * Creates the run.
+     *
+     * @param options the settings
+     * @param out where results go
+     * @param err where progress goes
+     */
+    public EstimateRun(Options options, PrintStream out, PrintStream err) {
+        this.o = options;
+        this.out = out;
+        this.err = err;
+    }
+
+    /**
+     * Runs.
+     *
+     * @return the outcome
+     * @throws IOException when data cannot be read or a file cannot be written
+     */
+    public Result run() throws IOException {
+        checkArgument(o.method().equals("sampled") || o.method().equals("grad-tae"),
+                "--method must be sampled or grad-tae, got %s", o.method());
+        checkArgument(o.epochs() > 0, "--epochs must be positive, got %s", o.epochs());
+        checkArgument(o.width() > 0, "--width must be positive, got %s", o.width());
+        checkArgument(o.ridge() == null || o.ridge() >= 0, "--ridge must be non-negative, got %s", o.ridge());
+        checkArgument(o.spark() == null || o.method().equals("sampled"), "--spark distributes the networks of "
+                + "--method sampled; grad-tae trains one network");
+        checkArgument(!o.halves() || o.method().equals("sampled"), "--halves trains half-size networks for "
+                + "--method sampled; grad-tae estimates full-size networks only");
+        HigherOrderSurrogate.Kind kind = HigherOrderSurrogate.Kind.fromFlag(o.surrogate());
+        GradTae.Evaluation evaluation = GradTae.Evaluation.fromFlag(o.evaluation());
+        List<Double> budgets = BudgetSweep.parseBudgets(o.budgets());
+        ReferenceComparison reference = o.reference() == null ? null : ReferenceComparison.read(o.reference());
+        Architecture arch = TrainRun.architecture(o.arch());
+        long t0 = System.nanoTime();
+        StudyData data = GroupingData.load(o.data(), err);
+        List<String> tasks = GroupingData.names(data);
+        String setting = o.data().data() + "-" + o.data().size() + "px";
+        Files.createDirectories(o.out());
+        EstimatedLosses losses;
+        int networks;
+        int networkEpochs;
+        double networkSeconds;
+        if (o.method().equals("sampled")) {
+            SampledHigherOrderAffinity.Builder b = SampledHigherOrderAffinity.builder().tasks(tasks)
+                    .dataDescription(data.describe()).setting(setting).subsetSize(o.subsetSize()).subsets(o.subsets())
+                    .surrogate(kind).halves(o.halves()).architecture(arch.name()).epochs(o.epochs()).width(o.width())
+                    .batchSize(o.batchSize()).learningRate(o.learningRate()).seed(o.data().seed())
+                    .candidateDirectory(o.candidates() != null ? o.candidates() : o.out().resolve("candidates"))
+                    .listener(new Progress(err));
+            if (o.ridge() != null) {
+                b.ridge(o.ridge());
+            }
+            ClusterBackend cluster = o.spark() == null ? null : ClusterBackend.open("spark", o.spark());
+            SampledHigherOrderAffinity.Result r;
+            try {
+                b.executor(cluster == null ? new InProcessExecutor(data, arch, GroupingData.encoders(
+                        data.inputShape())) : cluster.studyExecutor(o.data(), arch.name(), data));
+                SampledHigherOrderAffinity est = b.build();
+                out.printf(Locale.ROOT, "sampled higher-order affinity (Li et al., KDD 2023 / TMLR 2023): tasks %s, "
+                        + "%d single-task networks%s and %d subsets of %d tasks (%d epochs), %s surrogate%s%n",
+                        String.join(",", tasks), tasks.size(), o.halves() ? " (and half-size ones)" : "",
+                        est.sampledSubsets().size(), o.subsetSize(),
+                        o.epochs(), kind.flag(), cluster == null ? "" : "; networks run on " + cluster.describe());
+                r = est.run();
+            } finally {
+                if (cluster != null) {
+                    cluster.close();
+                }
+            }
+            r.write(o.out());
+            losses = r.losses();
+            networks = r.trained().size();
+            networkEpochs = r.trained().stream().mapToInt(c -> c.spec().epochs()).sum();
+            networkSeconds = r.trained().stream().mapToDouble(CandidateResult::seconds).sum();
+            out.printf(Locale.ROOT, "trained %d networks, reused %d; subsets: %s%n", r.trainedThisRun(), r.reused(),
+                    String.join(" ", r.sampled().stream().map(s -> String.join("", s)).toList()));
+            out.println();
+            out.println("affinity of the validation surrogate, Z(source→target) = 1 − L̂({target, source}, target) / "
+                    + "L̂({target}, target)");
+            out.print(r.affinity().toTable());
+        } else {
+            out.printf(Locale.ROOT, "Grad-TAE (Li et al., KDD 2024): one %s network on %s (%d epochs), projected "
+                    + "gradients d = %d, %s evaluation%n", arch.name(), String.join(",", tasks), o.epochs(),
+                    o.projectionDim(), evaluation.flag());
+            TrainingSettings settings = TrainingSettings.builder().epochs(o.epochs()).batchSize(o.batchSize())
+                    .learningRate(o.learningRate()).seed(o.data().seed()).progressBar(o.progress())
+                    .verbose(o.progress()).build();
+            GradTae.Builder b = GradTae.builder().projectionDimension(o.projectionDim()).seed(o.data().seed())
+                    .evaluation(evaluation).maxSamplesPerTask(o.maxSamples()).batchSize(o.batchSize())
+                    .setting(setting);
+            if (o.ridge() != null) {
+                b.ridge(o.ridge());
+            }
+            GradTae.Result r;
+            long g0 = System.nanoTime();
+            try (MultiTaskModel model = MultiTask.builder().input(data.inputShape().getShape())
+                    .encoder(GroupingData.encoders(data.inputShape()).apply(o.width())).sharing(arch)
+                    .tasks(data.tasks()).settings(settings).build()) {
+                model.trainer().output(out, err).fit(data.train(), null);
+                r = b.build().estimate(model, data);
+            }
+            networks = 1;
+            networkEpochs = o.epochs();
+            networkSeconds = (System.nanoTime() - g0) / 1e9;
+            losses = r.losses();
+            losses.write(o.out().resolve(SampledHigherOrderAffinity.LOSSES_FILE));
+            out.printf(Locale.ROOT, "%d shared parameters projected to %d; samples per task %s; λ = %.3e; "
+                    + "estimates in %.1f s%n", r.gradientDimension(), r.projectionDimension(), r.samples(), r.lambda(),
+                    r.seconds());
+        }
+        Path lossesFile = o.out().resolve(SampledHigherOrderAffinity.LOSSES_FILE);
+        MeasuredLosses read = MeasuredLosses.read(lossesFile);
+        List<BudgetSweep.Row> rows = BudgetSweep.run(read, SelectionMethod.VAL, EstimatedLosses.TEST, budgets,
+                Groupings.exact());
+        Path groupings = o.out().resolve(GROUPINGS_FILE);
+        TextFiles.writeAtomically(groupings, BudgetSweep.toCsv(rows));
+        out.println();
+        out.println("chosen on the estimated val losses; report_total is the estimated test loss:");
+        out.print(BudgetSweep.toTable(rows));
+        if (reference != null) {
+            checkArgument(reference.tasks().equals(tasks), "the reference's tasks %s differ from %s",
+                    reference.tasks(), tasks);
+            out.println();
+            out.println("scored on the reference (fully trained) study " + o.reference() + ":");
+            out.printf(Locale.ROOT, "%6s  %-24s %10s  %-24s %10s %8s%n", "budget", "chosen here", "ref test",
+                    "reference choice", "ref test", "regret");
+            for (BudgetSweep.Row row : rows) {
+                ReferenceComparison.Row c = reference.compare(row.networks(), row.budget());
+                out.printf(Locale.ROOT, "%6s  %-24s %10.5f  %-24s %10.5f %+7.2f%%%n", StudyRun.plain(row.budget()),
+                        row.networks(), c.chosen().objective(), c.optimal().selected().label(),
+                        c.optimal().reportTotal(), c.regretPercent());
+            }
+        }
+        double seconds = (System.nanoTime() - t0) / 1e9;
+        out.printf(Locale.ROOT, "%.1f min; wrote %s and %s%n", seconds / 60, lossesFile, groupings);
+        out.printf("check: mtl group --losses %s --select val --report test --budgets %s%n", lossesFile, o.budgets());
+        return new Result(losses, rows, seconds, networks, networkEpochs, networkSeconds);
+    }
+
+    /** One line per finished network. */
+    private static final class Progress implements StudyListener {
+        private final PrintStream err;
+
+        Progress(PrintStream err) {
+            this.err = err;
+        }
+
+        @Override
+        public void phaseStarted(String phase, int toTrain, int reused) {
+            err.printf(Locale.ROOT, "%s: %d to train, %d reused from disk%n", phase, toTrain, reused);
+        }
+
+        @Override
+        public void candidateFinished(CandidateResult r, int done, int toTrain) {
+            err.printf(Locale.ROOT, "subsets %d/%d: %s (%d epochs) %.0fs%n", done, toTrain, r.spec().name(),
+                    r.spec().epochs(), r.seconds());
+        }
+    }
+}
