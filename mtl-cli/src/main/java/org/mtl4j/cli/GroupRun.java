@@ -21,6 +21,8 @@ import org.mtl4j.grouping.Groupings;
 import org.mtl4j.grouping.MeasuredLosses;
 import org.mtl4j.grouping.SelectionMethod;
 import org.mtl4j.grouping.TextFiles;
+import org.mtl4j.grouping.affinity.AffinityGrouping;
+import org.mtl4j.grouping.affinity.AffinityMatrix;
 
 /**
  * What {@code mtl group} does: read a table of measured losses, choose the optimal set of networks for every budget
@@ -97,5 +99,30 @@ public final class GroupRun {
         String name = png.toString();
         BitmapEncoder.saveBitmap(chart, name.endsWith(".png") ? name.substring(0, name.length() - 4) : name,
                 BitmapEncoder.BitmapFormat.PNG);
+    }
+
+    /**
+     * Chooses groups from a task-affinity matrix (Fifty et al.'s selection, as {@code mtl affinity} does after
+     * measuring): for every number of groups 1 … {@code maxGroups}, the groups, the total affinity and each task's
+     * group.
+     *
+     * @param file the affinity CSV ({@code AffinityMatrix.read})
+     * @param maxGroups the most groups, positive
+     * @param out where the table goes
+     * @return one result per number of groups
+     * @throws IOException when the file cannot be read
+     */
+    public static List<AffinityGrouping.Result> fromAffinity(Path file, int maxGroups, PrintStream out)
+            throws IOException {
+        checkArgument(maxGroups > 0, "--groups must be positive, got %s", maxGroups);
+        AffinityMatrix m = AffinityMatrix.read(file);
+        List<AffinityGrouping.Result> results = new ArrayList<>();
+        out.printf("%-7s %-30s %s%n", "groups", "networks", "total affinity");
+        for (int n = 1; n <= Math.min(maxGroups, m.tasks().size()); n++) {
+            AffinityGrouping.Result r = AffinityGrouping.select(m, n);
+            results.add(r);
+            out.printf(java.util.Locale.ROOT, "%-7d %-30s %.6g%n", n, r.label(), r.total());
+        }
+        return results;
     }
 }

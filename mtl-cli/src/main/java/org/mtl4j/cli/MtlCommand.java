@@ -187,10 +187,19 @@ public final class MtlCommand implements Runnable {
                     + "from a table of measured losses.")
     static final class Group implements Callable<Integer> {
 
-        @Option(names = "--losses", required = true,
+        @Option(names = "--losses",
                 description = "CSV of measured losses (the layout of Standley's tables: setting,split,tasks,"
                         + "network_size,cost,<one loss column per task>).")
         Path losses;
+
+        @Option(names = "--affinity", description = "Instead of losses: a task-affinity matrix (affinity.csv of mtl "
+                + "affinity, or of the transfer gains of mtl compare-grouping); prints the best 1 … --groups groups "
+                + "(Fifty et al.'s selection).")
+        Path affinity;
+
+        @Option(names = "--groups", defaultValue = "3",
+                description = "With --affinity: the most groups (default ${DEFAULT-VALUE}).")
+        int groups;
 
         @Option(names = "--select", defaultValue = "val", split = ",",
                 description = "Losses to select on: val, esa, hoa, or several separated by commas (default val).")
@@ -208,6 +217,13 @@ public final class MtlCommand implements Runnable {
 
         @Override
         public Integer call() throws Exception {
+            if ((losses == null) == (affinity == null)) {
+                throw new IllegalArgumentException("give either --losses FILE or --affinity FILE");
+            }
+            if (affinity != null) {
+                GroupRun.fromAffinity(affinity, groups, System.out);
+                return 0;
+            }
             GroupRun.run(losses, select, report, budgets, out, System.out);
             return 0;
         }
