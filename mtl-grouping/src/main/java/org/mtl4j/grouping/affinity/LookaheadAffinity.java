@@ -7,7 +7,6 @@ import static com.google.common.base.Preconditions.checkState;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
-import ai.djl.ndarray.index.NDIndex;
 import ai.djl.nn.Parameter;
 import ai.djl.pytorch.jni.JniUtils;
 import ai.djl.training.ParameterStore;
@@ -15,9 +14,7 @@ import ai.djl.training.Trainer;
 import ai.djl.training.dataset.Batch;
 import ai.djl.training.dataset.RandomAccessDataset;
 import ai.djl.training.listener.TrainingListenerAdapter;
-import ai.djl.util.Pair;
 import com.google.common.collect.ImmutableList;
-import java.util.ArrayList;
 import java.util.List;
 import org.mtl4j.core.MultiTaskModel;
 import org.mtl4j.core.gradient.TaskGradients;
@@ -179,31 +176,16 @@ public final class LookaheadAffinity extends TrainingListenerAdapter {
         int k = tasks.size();
         checkArgument(labels.size() == k + 1, "expected %s task labels and the presence mask, got %s arrays", k,
                 labels.size());
-        List<Parameter> all = new ArrayList<>();
-        for (Pair<String, Parameter> p : network.getParameters()) {
-            all.add(p.getValue());
-        }
         List<Parameter> shared = network.sharedParameters();
         checkArgument(!shared.isEmpty(), "the network reports no shared parameters");
         double[][] z = new double[k][k];
         try (NDManager m = manager.newSubManager()) {
-            List<NDArray> values = new ArrayList<>(all.size());
-            List<NDArray> grads = new ArrayList<>(all.size());
-            for (Parameter p : all) {
-                values.add(copy(p.getArray(), m));
-                if (p.requiresGradient()) {
-                    try (NDArray g = p.getArray().getGradient()) {
-                        grads.add(copy(g, m));
-                    }
-                } else {
-                    grads.add(null);
-                }
-            }
+            ParameterSnapshot snapshot = new ParameterSnapshot(network, m);
             ParameterStore ps = new ParameterStore(m, false);
             NDArray presence = labels.get(k);
             try {
                 NDList outputs = network.forward(ps, inputs, true);
-                NDList losses = losses(tasks, outputs, labels, presence);
+                NDList losses = ParameterSnapshot.losses(tasks, outputs, labels, presence);
                 double[] before = new double[k];
                 for (int j = 0; j < k; j++) {
                     before[j] = losses.get(j).getFloat();
@@ -223,51 +205,19 @@ public final class LookaheadAffinity extends TrainingListenerAdapter {
                             offset += size;
                         }
                     }
-                    NDList after = losses(tasks, network.forward(ps, inputs, true), labels, presence);
+                    NDList after = ParameterSnapshot.losses(tasks, network.forward(ps, inputs, true), labels,
+                            presence);
                     for (int j = 0; j < k; j++) {
                         double a = after.get(j).getFloat();
                         z[i][j] = before[j] > 0 && Double.isFinite(before[j]) && Double.isFinite(a)
                                 ? 1 - a / before[j] : Double.NaN;
                     }
-                    for (int p = 0; p < all.size(); p++) {
-                        if (shared.contains(all.get(p))) {
-                            assign(all.get(p).getArray(), values.get(p));
-                        }
-                    }
+                    snapshot.restore(shared);
                 }
             } finally {
-                JniUtils.setGradMode(false);
-                for (int p = 0; p < all.size(); p++) {
-                    assign(all.get(p).getArray(), values.get(p));
-                }
-                JniUtils.setGradMode(true);
-                for (int p = 0; p < all.size(); p++) {
-                    if (grads.get(p) != null) {
-                        try (NDArray g = all.get(p).getArray().getGradient()) {
-                            assign(g, grads.get(p));
-                        }
-                    }
-                }
+                snapshot.restoreAll();
             }
         }
         return z;
-    }
-
-    private static NDList losses(List<Task> tasks, NDList outputs, NDList labels, NDArray presence) {
-        NDList out = new NDList(tasks.size());
-        for (int t = 0; t < tasks.size(); t++) {
-            out.add(tasks.get(t).loss().compute(outputs.get(t), labels.get(t), presence.get(":, " + t)));
-        }
-        return out;
-    }
-
-    private static NDArray copy(NDArray a, NDManager m) {
-        NDArray c = a.duplicate();
-        c.attach(m);
-        return c;
-    }
-
-    private static void assign(NDArray target, NDArray value) {
-        target.set(new NDIndex("..."), value);
     }
 }

@@ -7,7 +7,6 @@ import static com.google.common.base.Preconditions.checkState;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
-import ai.djl.ndarray.index.NDIndex;
 import ai.djl.nn.Parameter;
 import ai.djl.pytorch.jni.JniUtils;
 import ai.djl.training.ParameterStore;
@@ -15,9 +14,7 @@ import ai.djl.training.Trainer;
 import ai.djl.training.dataset.Batch;
 import ai.djl.training.dataset.RandomAccessDataset;
 import ai.djl.training.listener.TrainingListenerAdapter;
-import ai.djl.util.Pair;
 import com.google.common.collect.ImmutableList;
-import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import org.mtl4j.core.MultiTaskModel;
@@ -217,35 +214,17 @@ public final class OptimizerLookahead extends TrainingListenerAdapter implements
         for (Source s : sources) {
             checkArgument(s.first() < k && s.second() < k, "source %s names a task beyond the %s tasks", s, k);
         }
-        List<Parameter> all = new ArrayList<>();
-        for (Pair<String, Parameter> p : network.getParameters()) {
-            all.add(p.getValue());
-        }
         List<Parameter> shared = network.sharedParameters();
         checkArgument(!shared.isEmpty(), "the network reports no shared parameters");
         double[][] gains = new double[sources.size()][k];
         try (NDManager m = manager.newSubManager()) {
-            List<NDArray> values = new ArrayList<>(all.size());
-            List<NDArray> grads = new ArrayList<>(all.size());
-            for (Parameter p : all) {
-                values.add(copy(p.getArray(), m));
-                if (p.requiresGradient()) {
-                    try (NDArray g = p.getArray().getGradient()) {
-                        grads.add(copy(g, m));
-                    }
-                } else {
-                    grads.add(null);
-                }
-            }
-            List<NDArray> sharedValues = new ArrayList<>(shared.size());
-            for (Parameter p : shared) {
-                sharedValues.add(values.get(all.indexOf(p)));
-            }
+            ParameterSnapshot snapshot = new ParameterSnapshot(network, m);
             ParameterStore ps = new ParameterStore(m, false);
             NDArray presence = labels.get(k);
             boolean[] labelled = new boolean[k];
             try {
-                NDList losses = losses(tasks, network.forward(ps, views(inputs, m), true), labels, presence);
+                NDList losses = ParameterSnapshot.losses(tasks, network.forward(ps, views(inputs, m), true), labels,
+                        presence);
                 double[] before = new double[k];
                 for (int t = 0; t < k; t++) {
                     before[t] = losses.get(t).getFloat();
@@ -280,44 +259,23 @@ public final class OptimizerLookahead extends TrainingListenerAdapter implements
                             NDArray part = row.get(offset + ":" + (offset + size)).reshape(w.getShape());
                             part.attach(step);
                             NDArray next = optimizer.lookahead(p.getId(), w, part, step);
-                            assign(w, next);
+                            ParameterSnapshot.assign(w, next);
                             offset += size;
                         }
-                        NDList after = losses(tasks, network.forward(ps, views(inputs, step), true), labels,
+                        NDList after = ParameterSnapshot.losses(tasks, network.forward(ps, views(inputs, step), true), labels,
                                 presence);
                         for (int t = 0; t < k; t++) {
                             double a = after.get(t).getFloat();
                             gains[s][t] = labelled[t] && Double.isFinite(a) ? 1 - a / before[t] : Double.NaN;
                         }
                     }
-                    for (int p = 0; p < shared.size(); p++) {
-                        assign(shared.get(p).getArray(), sharedValues.get(p));
-                    }
+                    snapshot.restore(shared);
                 }
             } finally {
-                JniUtils.setGradMode(false);
-                for (int p = 0; p < all.size(); p++) {
-                    assign(all.get(p).getArray(), values.get(p));
-                }
-                JniUtils.setGradMode(true);
-                for (int p = 0; p < all.size(); p++) {
-                    if (grads.get(p) != null) {
-                        try (NDArray g = all.get(p).getArray().getGradient()) {
-                            assign(g, grads.get(p));
-                        }
-                    }
-                }
+                snapshot.restoreAll();
             }
         }
         return gains;
-    }
-
-    private static NDList losses(List<Task> tasks, NDList outputs, NDList labels, NDArray presence) {
-        NDList out = new NDList(tasks.size());
-        for (int t = 0; t < tasks.size(); t++) {
-            out.add(tasks.get(t).loss().compute(outputs.get(t), labels.get(t), presence.get(":, " + t)));
-        }
-        return out;
     }
 
     /**
@@ -332,15 +290,5 @@ public final class OptimizerLookahead extends TrainingListenerAdapter implements
             out.add(v);
         }
         return out;
-    }
-
-    private static NDArray copy(NDArray a, NDManager m) {
-        NDArray c = a.duplicate();
-        c.attach(m);
-        return c;
-    }
-
-    private static void assign(NDArray target, NDArray value) {
-        target.set(new NDIndex("..."), value);
     }
 }

@@ -19,15 +19,18 @@ import org.mtl4j.core.task.Task;
 
 /**
  * A linear multi-task model small enough to differentiate by hand: a shared {@code z = W·x} (W of shape 1×F, no
- * bias) and a scalar head {@code ŷ_k = a_k·z} per task (no bias).
+ * bias) and a scalar head {@code ŷ_k = a_k·z} per task (no bias). Shared by the affinity and the estimator tests.
  */
-final class LinearMultiTaskBlock extends MultiTaskBlock {
+public final class LinearMultiTaskBlock extends MultiTaskBlock {
 
     private final Block shared;
     private final List<Block> heads = new ArrayList<>();
     private final ImmutableList<Task> tasks;
 
-    LinearMultiTaskBlock(List<Task> tasks) {
+    /**
+     * @param tasks the tasks, one scalar head each
+     */
+    public LinearMultiTaskBlock(List<Task> tasks) {
         super((byte) 1);
         this.tasks = ImmutableList.copyOf(tasks);
         shared = addChildBlock("shared", Linear.builder().setUnits(1).optBias(false).build());
@@ -36,11 +39,16 @@ final class LinearMultiTaskBlock extends MultiTaskBlock {
         }
     }
 
-    Parameter sharedWeight() {
+    /** @return the shared weight W */
+    public Parameter sharedWeight() {
         return shared.getParameters().get(0).getValue();
     }
 
-    Parameter headWeight(int k) {
+    /**
+     * @param k the task index
+     * @return task k's head weight a_k
+     */
+    public Parameter headWeight(int k) {
         return heads.get(k).getParameters().get(0).getValue();
     }
 

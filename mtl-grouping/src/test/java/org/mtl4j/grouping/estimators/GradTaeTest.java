@@ -22,6 +22,7 @@ import org.mtl4j.core.testing.TinyMultiTaskBlock;
 import org.mtl4j.core.training.TrainingSettings;
 import org.mtl4j.grouping.Candidate;
 import org.mtl4j.grouping.LossTable;
+import org.mtl4j.grouping.affinity.LinearMultiTaskBlock;
 import org.mtl4j.grouping.study.StudyData;
 
 /** Grad-TAE on a linear model where every number is known in closed form, and on a tiny trained network. */
@@ -52,8 +53,8 @@ class GradTaeTest {
         return b.build();
     }
 
-    private static LinearToyBlock block(NDManager manager) {
-        LinearToyBlock block = new LinearToyBlock(TASKS);
+    private static LinearMultiTaskBlock block(NDManager manager) {
+        LinearMultiTaskBlock block = new LinearMultiTaskBlock(TASKS);
         block.initialize(manager, DataType.FLOAT32, new Shape(1, 2));
         block.sharedWeight().getArray().set(new float[] {(float) W[0], (float) W[1]});
         for (int k = 0; k < 3; k++) {
@@ -66,7 +67,7 @@ class GradTaeTest {
     void perSampleGradientsAreTheHandComputedOnesProjectedByAFixedMatrix() {
         GradientProjection m = GradientProjection.of(new double[][] {{1, 2}, {0, -1}, {0.5, 0.5}});
         try (NDManager manager = NDManager.newBaseManager()) {
-            LinearToyBlock net = block(manager);
+            LinearMultiTaskBlock net = block(manager);
             List<ProjectedSamples> s = SampleGradients.collect(net, TASKS, List.of(LossLink.SQUARE, LossLink.SQUARE,
                     LossLink.SQUARE), dataset(X, Y, 1), m, 0, manager);
             assertEquals(List.of(6, 5, 6), s.stream().map(ProjectedSamples::size).toList(),
@@ -140,7 +141,7 @@ class GradTaeTest {
     void onALinearModelTheEstimateIsTheClosedFormLeastSquaresFitOfEverySubset() {
         for (GradTae.Evaluation e : GradTae.Evaluation.values()) {
             try (NDManager manager = NDManager.newBaseManager()) {
-                LinearToyBlock net = block(manager);
+                LinearMultiTaskBlock net = block(manager);
                 // d = D = 2 and λ = 0: w ↦ θ* + Mᵀw is onto, so the fit is least squares over W itself
                 GradTae.Result r = GradTae.builder().projectionDimension(2).ridge(0).evaluation(e).seed(3).build()
                         .estimate(net, TASKS, dataset(X, Y, -1), dataset(XV, YV, -1), dataset(XV, YV, -1), manager);
