@@ -1,20 +1,14 @@
 package org.mtl4j.losses;
 
 import static com.google.common.base.Preconditions.checkArgument;
-import static com.google.common.base.Preconditions.checkNotNull;
 
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDList;
-import ai.djl.nn.Block;
-import com.google.common.collect.ImmutableList;
 import com.google.common.collect.ImmutableMap;
-import com.google.common.collect.ImmutableSet;
 import java.util.Locale;
 import java.util.Map;
-import java.util.Optional;
 import org.mtl4j.core.weighting.CombinedGradient;
 import org.mtl4j.core.weighting.GradientBasedWeighting;
-import org.mtl4j.core.weighting.GradientMode;
 import org.mtl4j.core.weighting.WeightingContext;
 
 /**
@@ -32,14 +26,13 @@ import org.mtl4j.core.weighting.WeightingContext;
  * wrapped strategy still runs every step, so its own state (GradVac's targets, IMTL-L's scales) evolves as without
  * the wrapper. {@code --weighting ema(pcgrad,0.9)}.
  */
-final class EmaWeights implements GradientBasedWeighting, AutoCloseable {
+final class EmaWeights extends ForwardingWeighting {
 
-    private final GradientBasedWeighting inner;
     private final double beta;
     private double[] average;
 
     EmaWeights(GradientBasedWeighting inner, double beta) {
-        this.inner = checkNotNull(inner, "inner strategy");
+        super(inner);
         checkArgument(!(inner instanceof GradDrop), "ema: strategy %s masks gradient elements; its update is no "
                 + "weighted sum of the task gradients to average", inner.name());
         checkArgument(beta >= 0 && beta < 1, "ema: beta must be in [0, 1), got %s", beta);
@@ -49,21 +42,6 @@ final class EmaWeights implements GradientBasedWeighting, AutoCloseable {
     @Override
     public String name() {
         return String.format(Locale.ROOT, "ema(%s,%s)", inner.name(), beta);
-    }
-
-    @Override
-    public ImmutableSet<GradientMode> gradientModes() {
-        return inner.gradientModes();
-    }
-
-    @Override
-    public GradientMode preferredMode() {
-        return inner.preferredMode();
-    }
-
-    @Override
-    public Optional<Block> createParameterBlock(ImmutableList<String> taskNames) {
-        return inner.createParameterBlock(taskNames);
     }
 
     @Override
@@ -108,27 +86,6 @@ final class EmaWeights implements GradientBasedWeighting, AutoCloseable {
     }
 
     @Override
-    public void afterStep(NDList learnable, double[] lossesBefore, Optional<double[]> lossesAfter,
-            WeightingContext context) {
-        inner.afterStep(learnable, lossesBefore, lossesAfter, context);
-    }
-
-    @Override
-    public boolean usesTrainingMetrics() {
-        return inner.usesTrainingMetrics();
-    }
-
-    @Override
-    public boolean reevaluatesAfterStep() {
-        return inner.reevaluatesAfterStep();
-    }
-
-    @Override
-    public void onEpochEnd(WeightingContext context) {
-        inner.onEpochEnd(context);
-    }
-
-    @Override
     public ImmutableMap<String, double[]> state() {
         ImmutableMap.Builder<String, double[]> b = ImmutableMap.builder();
         if (average != null) {
@@ -154,11 +111,5 @@ final class EmaWeights implements GradientBasedWeighting, AutoCloseable {
     @Override
     public String toString() {
         return name();
-    }
-
-    /** Frees what the wrapped strategy holds (the K×D buffers of MoCo, DB-MTL, ExcessMTL). */
-    @Override
-    public void close() {
-        Closing.close(inner);
     }
 }

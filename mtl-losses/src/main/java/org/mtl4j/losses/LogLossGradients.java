@@ -6,16 +6,9 @@ import static com.google.common.base.Preconditions.checkNotNull;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.types.Shape;
-import ai.djl.nn.Block;
-import com.google.common.collect.ImmutableList;
-import com.google.common.collect.ImmutableMap;
-import com.google.common.collect.ImmutableSet;
-import java.util.Map;
-import java.util.Optional;
 import org.mtl4j.core.data.EngineArrays;
 import org.mtl4j.core.weighting.CombinedGradient;
 import org.mtl4j.core.weighting.GradientBasedWeighting;
-import org.mtl4j.core.weighting.GradientMode;
 import org.mtl4j.core.weighting.LossBasedWeighting;
 import org.mtl4j.core.weighting.LossWeighting;
 import org.mtl4j.core.weighting.WeightingContext;
@@ -47,12 +40,11 @@ import org.mtl4j.core.weighting.WeightingContext;
  * depend on per-task scales, only its length does, so log-imtl and imtl point the same way. Wrapping a loss-based
  * strategy (equal and fixed weights included) is refused: for the sum of the log losses use {@code si-ls}.
  */
-final class LogLossGradients implements GradientBasedWeighting, AutoCloseable {
+final class LogLossGradients extends ForwardingWeighting {
 
     /** The ε added to each loss (FAMO's log_mgda and log_imtl). */
     static final double EPS = 1e-8;
 
-    private final GradientBasedWeighting inner;
 
     /**
      * Wraps a gradient-based strategy.
@@ -60,13 +52,17 @@ final class LogLossGradients implements GradientBasedWeighting, AutoCloseable {
      * @param inner the strategy to apply to the log-loss gradients; not loss-based, not already wrapped
      */
     LogLossGradients(LossWeighting inner) {
+        super(wrappable(inner));
+    }
+
+    private static GradientBasedWeighting wrappable(LossWeighting inner) {
         checkNotNull(inner, "log-losses: inner strategy");
         checkArgument(inner instanceof GradientBasedWeighting && !(inner instanceof LossBasedWeighting),
                 "log-losses: '%s' is loss-based (si-ls sums the log losses); wrap a gradient-based strategy such as"
                         + " mgda, cagrad or imtl", inner.name());
         checkArgument(!(inner instanceof LogLossGradients), "log-losses: '%s' already works on log losses",
                 inner.name());
-        this.inner = (GradientBasedWeighting) inner;
+        return (GradientBasedWeighting) inner;
     }
 
     /** @return the wrapped strategy */
@@ -134,59 +130,7 @@ final class LogLossGradients implements GradientBasedWeighting, AutoCloseable {
     }
 
     @Override
-    public ImmutableSet<GradientMode> gradientModes() {
-        return inner.gradientModes();
-    }
-
-    @Override
-    public GradientMode preferredMode() {
-        return inner.preferredMode();
-    }
-
-    @Override
-    public boolean usesTrainingMetrics() {
-        return inner.usesTrainingMetrics();
-    }
-
-    @Override
-    public boolean reevaluatesAfterStep() {
-        return inner.reevaluatesAfterStep();
-    }
-
-    @Override
-    public void afterStep(NDList learnable, double[] lossesBefore, Optional<double[]> lossesAfter,
-            WeightingContext context) {
-        inner.afterStep(learnable, lossesBefore, lossesAfter, context);
-    }
-
-    @Override
-    public Optional<Block> createParameterBlock(ImmutableList<String> taskNames) {
-        return inner.createParameterBlock(taskNames);
-    }
-
-    @Override
-    public void onEpochEnd(WeightingContext context) {
-        inner.onEpochEnd(context);
-    }
-
-    @Override
-    public ImmutableMap<String, double[]> state() {
-        return inner.state();
-    }
-
-    @Override
-    public void restoreState(Map<String, double[]> state) {
-        inner.restoreState(state);
-    }
-
-    @Override
     public String toString() {
         return "log-" + inner;
-    }
-
-    /** Frees what the wrapped strategy holds (the K×D buffers of MoCo, DB-MTL, ExcessMTL). */
-    @Override
-    public void close() {
-        Closing.close(inner);
     }
 }
