@@ -14,7 +14,6 @@ import ai.djl.training.ParameterStore;
 import ai.djl.util.PairList;
 import com.google.common.collect.ImmutableList;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.List;
 import org.mtl4j.core.model.EncoderFactory;
 import org.mtl4j.core.model.MultiTaskBlock;
@@ -117,16 +116,7 @@ public final class CrossStitchBlock extends MultiTaskBlock {
     /** Returns the K column outputs after the last cross-stitch unit; column {@code k} is read by head {@code k}. */
     @Override
     public NDList encode(ParameterStore ps, NDList inputs, boolean training, PairList<String, Object> params) {
-        NDList columns = null;
-        for (int j = 0; j < stages.size(); j++) {
-            NDList next = new NDList(tasks.size());
-            for (int k = 0; k < tasks.size(); k++) {
-                NDList in = columns == null ? inputs : new NDList(columns.get(k));
-                next.add(stages.get(j).get(k).forward(ps, in, training, params).singletonOrThrow());
-            }
-            columns = units.get(j).forward(ps, next, training, params);
-        }
-        return columns;
+        return Stages.forwardMixedColumns(ps, stages, units, inputs, training, params);
     }
 
     @Override
@@ -160,21 +150,6 @@ public final class CrossStitchBlock extends MultiTaskBlock {
 
     @Override
     protected void initializeChildBlocks(NDManager manager, DataType dataType, Shape... inputShapes) {
-        Shape[] shapes = inputShapes;
-        for (int j = 0; j < stages.size(); j++) {
-            for (Block column : stages.get(j)) {
-                column.initialize(manager, dataType, shapes);
-            }
-            Shape[] out = stages.get(j).get(0).getOutputShapes(shapes);
-            checkState(out[0].get(1) == channels.get(j), "encoder stage %s gives %s channels but declares %s", j,
-                    out[0].get(1), channels.get(j));
-            Shape[] all = new Shape[tasks.size()];
-            Arrays.fill(all, out[0]);
-            units.get(j).initialize(manager, dataType, all);
-            shapes = out;
-        }
-        for (Block head : heads) {
-            head.initialize(manager, dataType, shapes);
-        }
+        Stages.initializeMixedColumns(manager, dataType, stages, units, channels, heads, inputShapes);
     }
 }
