@@ -20,7 +20,7 @@ import picocli.CommandLine.Option;
  */
 @Command(name = "mtl", mixinStandardHelpOptions = true, versionProvider = MtlCommand.Version.class,
         description = "Multi-task learning on the JVM (mtl4j).", subcommands = {MtlCommand.Train.class, MtlCommand.Group.class, StudyCommand.class, AffinityCommand.class,
-            EstimateCommand.class, CompareGroupingCommand.class, TaxonomyCommand.class, SweepCommand.class, CheckNativesCommand.class, PredictCommand.class})
+            EstimateCommand.class, TransferGainsCommand.class, CompareGroupingCommand.class, TaxonomyCommand.class, SweepCommand.class, CheckNativesCommand.class, PredictCommand.class})
 public final class MtlCommand implements Runnable {
 
     @Option(names = "--debug", scope = CommandLine.ScopeType.INHERIT,
