@@ -51,7 +51,8 @@ public final class CompareGroupingCommand implements Callable<Integer> {
     int subsetSize;
 
     @Option(names = "--subsets", defaultValue = "5",
-            description = "Sampled: number of distinct subsets (default ${DEFAULT-VALUE}).")
+            description = "Sampled: number of distinct subsets; meta: number of actively chosen subsets (default "
+                    + "${DEFAULT-VALUE}).")
     int subsets;
 
     @Option(names = "--projection-dim", defaultValue = "200",

@@ -50,7 +50,7 @@ import org.mtl4j.runs.GroupingData;
 public final class CompareGroupingRun {
 
     /** The methods compared besides the full study, in table order. */
-    public static final String ALL_METHODS = "hoa,esa,tag,sampled,grad-tae,transfer";
+    public static final String ALL_METHODS = "hoa,esa,tag,sampled,grad-tae,transfer,meta";
     /** The comparison file. */
     public static final String COMPARISON_FILE = "comparison.csv";
     /** Its header. */
@@ -181,7 +181,7 @@ public final class CompareGroupingRun {
                     StudyResult r = study(m, shared, budgets);
                     results.add(fromStudy(m, r, r.rows()));
                 }
-                case "sampled", "grad-tae" -> results.add(estimate(m, shared, budgets));
+                case "sampled", "grad-tae", "meta" -> results.add(estimate(m, shared, budgets));
                 case "tag" -> results.add(tag(n));
                 case "transfer" -> results.add(transfer(n));
                 default -> throw new IllegalStateException(m);
@@ -301,7 +301,7 @@ public final class CompareGroupingRun {
         EstimateRun.Result r;
         try (PrintStream log = log(method)) {
             r = new EstimateRun(new EstimateRun.Options(o.data(), method, o.subsetSize(), o.subsets(), "ridge",
-                    method.equals("sampled"), null, o.projectionDim(), "linearised", o.maxSamples(), budgets,
+                    method.equals("sampled"), null, o.projectionDim(), "linearised", o.maxSamples(), 32, 2000, budgets,
                     o.out().resolve(method), shared, o.arch(), o.epochs(), o.width(), o.batchSize(), o.learningRate(),
                     o.progress(), null, null), log, err).run();
         }

@@ -10,7 +10,8 @@ import picocli.CommandLine.Option;
 /**
  * {@code mtl estimate}: estimate the loss of every task in every task subset from far fewer trainings than the full
  * grouping study — sampled higher-order affinity (Li et al., KDD 2023 / TMLR 2023) or Grad-TAE (Li et al., KDD 2024)
- * — and write the table {@code mtl group} solves (see {@link EstimateRun}).
+ * — or a meta-learned gain predictor with active sampling (MTG-Net, Song et al., NeurIPS 2022) — and write the table
+ * {@code mtl group} solves (see {@link EstimateRun}).
  */
 @Command(name = "estimate", mixinStandardHelpOptions = true,
         description = {"Estimate every task's loss in every task subset without training them all, write the table "
@@ -21,7 +22,10 @@ import picocli.CommandLine.Option;
                 + "of the subsets holding each pair, and complete every subset.",
             "--method grad-tae: train one network on all tasks, project per-sample loss gradients of the shared "
                 + "parameters to --projection-dim dimensions and fit the linearised objective of every subset; its "
-                + "implied parameters give each task's loss without training."})
+                + "implied parameters give each task's loss without training.",
+            "--method meta: train the single-task and the all-task networks, then --subsets rounds in which a small "
+                + "transformer fitted on the gains so far, g(S,t) = 1 − L(S,t)/L({t},t), picks the next subset to "
+                + "train (resumable, --spark distributes them); it completes every subset at the end."})
 public final class EstimateCommand implements Callable<Integer> {
 
     @Mixin
@@ -31,7 +35,8 @@ public final class EstimateCommand implements Callable<Integer> {
     GroupingRecipeOptions grouping = new GroupingRecipeOptions();
 
     @Option(names = "--method", defaultValue = "sampled",
-            description = "sampled (higher-order affinity from random subsets) or grad-tae (default ${DEFAULT-VALUE}).")
+            description = "sampled (higher-order affinity from random subsets), grad-tae or meta (learned gain predictor "
+                    + "with active sampling) (default ${DEFAULT-VALUE}).")
     String method;
 
     @Option(names = "--subset-size", defaultValue = "3",
@@ -39,8 +44,17 @@ public final class EstimateCommand implements Callable<Integer> {
     int subsetSize;
 
     @Option(names = "--subsets", defaultValue = "5",
-            description = "--method sampled: number of distinct subsets to train (default ${DEFAULT-VALUE}).")
+            description = "--method sampled: number of distinct subsets to train; --method meta: number of actively "
+                    + "chosen subsets (default ${DEFAULT-VALUE}).")
     int subsets;
+
+    @Option(names = "--predictor-width", defaultValue = "32",
+            description = "--method meta: width of the gain predictor (default ${DEFAULT-VALUE}).")
+    int predictorWidth;
+
+    @Option(names = "--predictor-epochs", defaultValue = "2000",
+            description = "--method meta: most epochs of each predictor fit (default ${DEFAULT-VALUE}).")
+    int predictorEpochs;
 
     @Option(names = "--surrogate", defaultValue = "ridge",
             description = "--method sampled: ridge (linear in the partners, TMLR 2023) or average (KDD 2023) "
@@ -77,7 +91,7 @@ public final class EstimateCommand implements Callable<Integer> {
     Path out;
 
     @Option(names = "--candidates", description = "--method sampled: folder of finished networks, shared with "
-            + "mtl study (default <out>/candidates).")
+            + "mtl study (default <out>/candidates); also --method meta.")
     Path candidates;
 
     @Option(names = "--reference", description = "Losses CSV of a fully trained study (mtl study --approx none) to "
@@ -95,7 +109,7 @@ public final class EstimateCommand implements Callable<Integer> {
     @Option(names = "--no-progress", description = "Print one line per network instead of a progress bar.")
     boolean noProgress;
 
-    @Option(names = "--spark", paramLabel = "MASTER", description = "--method sampled: train the networks as Apache "
+    @Option(names = "--spark", paramLabel = "MASTER", description = "--method sampled or meta: train the networks as Apache "
             + "Spark tasks on this master; needs the mtl-spark module (mtl-spark/bin/mtl-spark).")
     String spark;
 
@@ -105,7 +119,7 @@ public final class EstimateCommand implements Callable<Integer> {
         RecipeOptions r = recipe;
         new EstimateRun(new EstimateRun.Options(new GroupingData.Options(r.data, r.tasks, r.size, r.trainSamples,
                 valSamples, testSamples, grouping.seed, r.loadingThreads()), method, subsetSize, subsets, surrogate,
-                halves, ridge, projectionDim, evaluation, maxSamples, budgets, out, candidates, grouping.arch,
+                halves, ridge, projectionDim, evaluation, maxSamples, predictorWidth, predictorEpochs, budgets, out, candidates, grouping.arch,
                 grouping.epochs, r.width, r.batchSize, r.learningRate, !noProgress, reference, spark), System.out, System.err).run();
         return 0;
     }

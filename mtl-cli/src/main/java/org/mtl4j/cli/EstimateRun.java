@@ -2,6 +2,7 @@ package org.mtl4j.cli;
 
 import static com.google.common.base.Preconditions.checkArgument;
 
+import com.google.common.collect.ImmutableList;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.nio.file.Files;
@@ -18,8 +19,11 @@ import org.mtl4j.grouping.MeasuredLosses;
 import org.mtl4j.grouping.SelectionMethod;
 import org.mtl4j.grouping.TextFiles;
 import org.mtl4j.grouping.estimators.EstimatedLosses;
+import org.mtl4j.grouping.estimators.GainPredictor;
 import org.mtl4j.grouping.estimators.GradTae;
 import org.mtl4j.grouping.estimators.HigherOrderSurrogate;
+import org.mtl4j.grouping.estimators.MetaGainSampling;
+import org.mtl4j.grouping.estimators.NetworkRecipe;
 import org.mtl4j.grouping.estimators.SampledHigherOrderAffinity;
 import org.mtl4j.grouping.study.CandidateResult;
 import org.mtl4j.grouping.study.InProcessExecutor;
@@ -30,7 +34,8 @@ import org.mtl4j.runs.GroupingData;
 
 /**
  * What {@code mtl estimate} does: load the data, estimate the losses of every task subset with the sampled
- * higher-order affinity ({@link SampledHigherOrderAffinity}) or Grad-TAE ({@link GradTae}), write them as
+ * higher-order affinity ({@link SampledHigherOrderAffinity}), Grad-TAE ({@link GradTae}) or the meta-learned gain
+ * predictor with active sampling ({@link MetaGainSampling}), write them as
  * {@code losses.csv} (splits {@code val} and {@code test}, both estimates), choose the networks for every budget on
  * {@code val} exactly and report them on {@code test} through the same code as {@code mtl group}
  * ({@code groupings.csv}), and optionally score the choices on a fully trained study.
@@ -44,7 +49,7 @@ public final class EstimateRun {
      * The settings of one {@code mtl estimate} run.
      *
      * @param data the data settings
-     * @param method {@code sampled} or {@code grad-tae}
+     * @param method {@code sampled}, {@code grad-tae} or {@code meta}
      * @param subsetSize sampled: tasks per subset
      * @param subsets sampled: number of subsets
      * @param surrogate sampled: {@code ridge} or {@code average}
@@ -53,6 +58,8 @@ public final class EstimateRun {
      * @param projectionDim grad-tae: projection dimension
      * @param evaluation grad-tae: {@code network} or {@code linearised}
      * @param maxSamples grad-tae: samples per task, 0 for all
+     * @param predictorWidth meta: the gain predictor's width
+     * @param predictorEpochs meta: the most epochs of a predictor fit
      * @param budgets the budget list
      * @param out the output folder
      * @param candidates sampled: the shared candidate folder, or null for {@code out/candidates}
@@ -66,7 +73,8 @@ public final class EstimateRun {
      * @param spark a Spark master for the sampled networks, or null
      */
     public record Options(GroupingData.Options data, String method, int subsetSize, int subsets, String surrogate,
-            boolean halves, Double ridge, int projectionDim, String evaluation, int maxSamples, String budgets,
+            boolean halves, Double ridge, int projectionDim, String evaluation, int maxSamples, int predictorWidth,
+            int predictorEpochs, String budgets,
             Path out, Path candidates, String arch, int epochs, int width, int batchSize, float learningRate, boolean progress,
             Path reference, String spark) {}
 
@@ -109,13 +117,13 @@ public final class EstimateRun {
      * @throws IOException when data cannot be read or a file cannot be written
      */
     public Result run() throws IOException {
-        checkArgument(o.method().equals("sampled") || o.method().equals("grad-tae"),
-                "--method must be sampled or grad-tae, got %s", o.method());
+        checkArgument(List.of("sampled", "grad-tae", "meta").contains(o.method()),
+                "--method must be sampled, grad-tae or meta, got %s", o.method());
         checkArgument(o.epochs() > 0, "--epochs must be positive, got %s", o.epochs());
         checkArgument(o.width() > 0, "--width must be positive, got %s", o.width());
         checkArgument(o.ridge() == null || o.ridge() >= 0, "--ridge must be non-negative, got %s", o.ridge());
-        checkArgument(o.spark() == null || o.method().equals("sampled"), "--spark distributes the networks of "
-                + "--method sampled; grad-tae trains one network");
+        checkArgument(o.spark() == null || !o.method().equals("grad-tae"), "--spark distributes the networks of "
+                + "--method sampled or meta; grad-tae trains one network");
         checkArgument(!o.halves() || o.method().equals("sampled"), "--halves trains half-size networks for "
                 + "--method sampled; grad-tae estimates full-size networks only");
         HigherOrderSurrogate.Kind kind = HigherOrderSurrogate.Kind.fromFlag(o.surrogate());
@@ -132,7 +140,43 @@ public final class EstimateRun {
         int networks;
         int networkEpochs;
         double networkSeconds;
-        if (o.method().equals("sampled")) {
+        if (o.method().equals("meta")) {
+            GainPredictor.Settings defaults = GainPredictor.Settings.defaults(o.data().seed());
+            GainPredictor.Settings predictor = new GainPredictor.Settings(o.predictorWidth(), defaults.layers(),
+                    defaults.learningRate(), defaults.weightDecay(), o.predictorEpochs(), defaults.patience(),
+                    defaults.ensemble(), defaults.seed());
+            NetworkRecipe recipe = new NetworkRecipe(data.describe(), ImmutableList.copyOf(tasks), arch.name(),
+                    o.width(), o.epochs(), o.batchSize(), o.learningRate(), o.data().seed());
+            ClusterBackend cluster = o.spark() == null ? null : ClusterBackend.open("spark", o.spark());
+            MetaGainSampling.Result r;
+            try {
+                out.printf(Locale.ROOT, "meta-learned gains with active sampling (MTG-Net, Song et al., NeurIPS "
+                        + "2022): tasks %s, %d single-task networks, the all-task network and %d actively chosen "
+                        + "subsets (%d epochs); predictor width %d%s%n", String.join(",", tasks), tasks.size(),
+                        o.subsets(), o.epochs(), o.predictorWidth(),
+                        cluster == null ? "" : "; networks run on " + cluster.describe());
+                r = MetaGainSampling.of(recipe, o.subsets(), predictor, cluster == null ? new InProcessExecutor(data,
+                        arch, GroupingData.encoders(data.inputShape())) : cluster.studyExecutor(o.data(), arch.name(),
+                        data)).setting(setting).storage(o.candidates() != null ? o.candidates()
+                        : o.out().resolve("candidates"), new Progress(err), ai.djl.Device.cpu()).run();
+            } finally {
+                if (cluster != null) {
+                    cluster.close();
+                }
+            }
+            r.write(o.out());
+            losses = r.losses();
+            networks = r.trained().size();
+            networkEpochs = r.trained().stream().mapToInt(c -> c.spec().epochs()).sum();
+            networkSeconds = r.trained().stream().mapToDouble(CandidateResult::seconds).sum();
+            out.printf(Locale.ROOT, "trained %d networks, reused %d%n", r.trainedThisRun(), r.reused());
+            out.printf(Locale.ROOT, "%6s %-5s %-14s %10s %10s%n", "round", "task", "chosen subset", "predicted",
+                    "measured");
+            for (MetaGainSampling.Acquisition a : r.acquisitions()) {
+                out.printf(Locale.ROOT, "%6d %-5s %-14s %+10.4f %+10.4f%n", a.round(), a.task(),
+                        String.join("&", a.subset()), a.predictedGain(), a.measuredGain());
+            }
+        } else if (o.method().equals("sampled")) {
             SampledHigherOrderAffinity.Builder b = SampledHigherOrderAffinity.builder().tasks(tasks)
                     .dataDescription(data.describe()).setting(setting).subsetSize(o.subsetSize()).subsets(o.subsets())
                     .surrogate(kind).halves(o.halves()).architecture(arch.name()).epochs(o.epochs()).width(o.width())

@@ -55,7 +55,7 @@ class MtlCompareGroupingTest {
                 assertEquals(0, regret, 0, line);
             }
         }
-        assertEquals(List.of("full", "full-val", "hoa", "esa", "tag", "sampled", "grad-tae", "transfer"),
+        assertEquals(List.of("full", "full-val", "hoa", "esa", "tag", "sampled", "grad-tae", "transfer", "meta"),
                 List.copyOf(methods), String.join("\n", lines));
         for (String m : List.of("full", "full-val", "hoa", "esa", "sampled", "grad-tae", "tag")) {
             assertEquals(3, budgetsPerMethod.get(m), m + " has a choice for every budget 1 … 3");

@@ -93,16 +93,36 @@ class MtlEstimateTest {
     }
 
     @Test
+    void metaLearnedGainsChooseSubsetsActivelyResumeAndMtlGroupAgrees(@TempDir Path dir) throws Exception {
+        Path out = dir.resolve("meta");
+        String[] meta = args(out, "meta", "--subsets", "2", "--predictor-width", "8", "--predictor-epochs", "150");
+        CliCapture c = CliCapture.run(meta);
+        assertEquals(0, c.status, c.both());
+        assertTrue(c.out().contains("MTG-Net") && c.out().contains("2 actively chosen subsets"), c.out());
+        assertTrue(c.err().contains("initial: 4 to train, 0 reused"), "3 singles and sdn: " + c.err());
+        List<String> subsets = Files.readAllLines(out.resolve("subsets.csv"));
+        assertEquals(3, subsets.size(), "a header and two pairs: " + subsets);
+        assertTrue(subsets.get(1).startsWith("0,s,") && subsets.get(2).startsWith("1,d,"), subsets.toString());
+        checkTableAndRegroup(out, dir);
+
+        // a restart trains nothing and chooses the same subsets
+        CliCapture again = CliCapture.run(meta);
+        assertEquals(0, again.status, again.both());
+        assertTrue(again.err().contains("initial: 0 to train, 4 reused"), again.err());
+        assertEquals(subsets, Files.readAllLines(out.resolve("subsets.csv")));
+    }
+
+    @Test
     void badInputGivesOneLine(@TempDir Path dir) {
         CliCapture method = CliCapture.run(args(dir.resolve("x"), "magic"));
         assertEquals(2, method.status, method.both());
-        assertTrue(method.err().contains("--method must be sampled or grad-tae"), method.err());
+        assertTrue(method.err().contains("--method must be sampled, grad-tae or meta, got magic"), method.err());
         CliCapture size = CliCapture.run(args(dir.resolve("y"), "sampled", "--subset-size", "4"));
         assertEquals(2, size.status, size.both());
         assertTrue(size.err().contains("subset size 4 exceeds the 3 tasks"), size.err());
         CliCapture spark = CliCapture.run(args(dir.resolve("z"), "grad-tae", "--spark", "local[1]"));
         assertEquals(2, spark.status, spark.both());
-        assertTrue(spark.err().contains("--spark distributes the networks of --method sampled"), spark.err());
+        assertTrue(spark.err().contains("--spark distributes the networks of --method sampled or meta"), spark.err());
         CliCapture halves = CliCapture.run(args(dir.resolve("h"), "grad-tae", "--halves"));
         assertEquals(2, halves.status, halves.both());
         assertTrue(halves.err().contains("--halves trains half-size networks"), halves.err());
