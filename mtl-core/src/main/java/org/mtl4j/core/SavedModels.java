@@ -9,17 +9,16 @@ import com.google.common.collect.ImmutableMap;
 import java.io.IOException;
 import java.nio.charset.MalformedInputException;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.AtomicMoveNotSupportedException;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import org.mtl4j.core.checkpoint.CheckpointState;
 import org.mtl4j.core.checkpoint.Checkpoints;
+import org.mtl4j.core.io.AtomicFiles;
 import org.mtl4j.core.model.ModelComponents;
 import org.mtl4j.core.model.ModelManifest;
 import org.mtl4j.core.task.Task;
@@ -53,14 +52,7 @@ final class SavedModels {
                 model.inputShape().getShape(), model.encoderSpec(), model.encoder(), model.architectureSpec(),
                 model.weighting().name(), model.normalization(), RunProvenance.libraryVersion(),
                 Engine.getDjlVersion(), ImmutableMap.copyOf(metadata));
-        Path file = dir.resolve(MANIFEST);
-        Path tmp = dir.resolve(MANIFEST + ".tmp");
-        Files.writeString(tmp, m.toJson(), StandardCharsets.UTF_8);
-        try {
-            Files.move(tmp, file, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
-        } catch (AtomicMoveNotSupportedException e) {
-            Files.move(tmp, file, StandardCopyOption.REPLACE_EXISTING);
-        }
+        AtomicFiles.writeString(dir.resolve(MANIFEST), m.toJson());
     }
 
     static ModelManifest readManifest(Path dir) throws IOException {

@@ -4,10 +4,9 @@ import java.io.IOException;
 import java.nio.charset.CharacterCodingException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
-import java.nio.file.AtomicMoveNotSupportedException;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.util.List;
+import org.mtl4j.core.io.AtomicFiles;
 
 /**
  * Reads and writes the library's text files (CSV tables, JSON results): reads fail with errors that name the file,
@@ -34,23 +33,14 @@ public final class TextFiles {
 
     /**
      * Writes a UTF-8 text file atomically: to {@code name.tmp} in the same folder (created when missing), then
-     * renamed over the target, so a crash leaves either the previous file or the new one, never a torn one.
+     * renamed over the target, so a crash leaves either the previous file or the new one, never a torn one (see
+     * {@link AtomicFiles#writeString}).
      *
      * @param file the file
      * @param text its content
      * @throws IOException when it cannot be written (a previous file stays intact)
      */
     public static void writeAtomically(Path file, String text) throws IOException {
-        Path parent = file.toAbsolutePath().getParent();
-        if (parent != null) {
-            Files.createDirectories(parent);
-        }
-        Path tmp = file.resolveSibling(file.getFileName() + ".tmp");
-        Files.writeString(tmp, text, StandardCharsets.UTF_8);
-        try {
-            Files.move(tmp, file, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
-        } catch (AtomicMoveNotSupportedException e) {
-            Files.move(tmp, file, StandardCopyOption.REPLACE_EXISTING);
-        }
+        AtomicFiles.writeString(file, text);
     }
 }

@@ -25,16 +25,15 @@ import java.io.InputStream;
 import java.io.OutputStream;
 import java.nio.channels.FileChannel;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.AtomicMoveNotSupportedException;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import ai.djl.MalformedModelException;
+import org.mtl4j.core.io.AtomicFiles;
 
 /**
  * Writes and reads checkpoints: one file holding a JSON header (the {@link CheckpointState} plus every parameter's
@@ -77,9 +76,6 @@ public final class Checkpoints {
      * @throws IOException when the file cannot be written (the previous checkpoint is left in place)
      */
     public static void save(Path file, Block block, CheckpointState state) throws IOException {
-        Path dir = file.toAbsolutePath().getParent();
-        Files.createDirectories(dir);
-        Path tmp = dir.resolve(file.getFileName() + ".tmp");
         JsonObject header = GSON.toJsonTree(state).getAsJsonObject();
         JsonObject shapes = new JsonObject();
         for (Pair<String, Parameter> p : block.getParameters()) {
@@ -88,24 +84,21 @@ public final class Checkpoints {
         header.add("parameter_shapes", shapes);
         header.addProperty("optimizer", state.optimizerState().optimizer());
         byte[] json = GSON.toJson(header).getBytes(StandardCharsets.UTF_8);
-        try (FileChannel ch = FileChannel.open(tmp, StandardOpenOption.CREATE, StandardOpenOption.WRITE,
-                StandardOpenOption.TRUNCATE_EXISTING);
-                OutputStream os = java.nio.channels.Channels.newOutputStream(ch);
-                DataOutputStream out = new DataOutputStream(new BufferedOutputStream(os))) {
-            out.write(MAGIC);
-            out.writeInt(FORMAT);
-            out.writeInt(json.length);
-            out.write(json);
-            writeOptimizerState(out, state.optimizerState());
-            block.saveParameters(out);
-            out.flush();
-            ch.force(true);
-        }
-        try {
-            Files.move(tmp, file, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
-        } catch (AtomicMoveNotSupportedException e) {
-            Files.move(tmp, file, StandardCopyOption.REPLACE_EXISTING);
-        }
+        AtomicFiles.write(file, tmp -> {
+            try (FileChannel ch = FileChannel.open(tmp, StandardOpenOption.CREATE, StandardOpenOption.WRITE,
+                    StandardOpenOption.TRUNCATE_EXISTING);
+                    OutputStream os = java.nio.channels.Channels.newOutputStream(ch);
+                    DataOutputStream out = new DataOutputStream(new BufferedOutputStream(os))) {
+                out.write(MAGIC);
+                out.writeInt(FORMAT);
+                out.writeInt(json.length);
+                out.write(json);
+                writeOptimizerState(out, state.optimizerState());
+                block.saveParameters(out);
+                out.flush();
+                ch.force(true);
+            }
+        });
     }
 
     /**
