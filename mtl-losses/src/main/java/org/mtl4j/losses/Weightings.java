@@ -1,11 +1,6 @@
 package org.mtl4j.losses;
 
-import static com.google.common.base.Preconditions.checkArgument;
-
-import com.google.common.base.Splitter;
 import com.google.common.collect.ImmutableSet;
-import java.util.List;
-import java.util.Optional;
 import java.util.function.Supplier;
 import org.mtl4j.core.weighting.GradientMode;
 import org.mtl4j.core.weighting.LossWeighting;
@@ -61,12 +56,7 @@ import org.mtl4j.core.weighting.WeightingProvider;
 public final class Weightings {
 
     /** The command-line names {@link #byName(String, int)} accepts ({@code name[:argument]}). */
-    public static final String NAMES = "equal, fixed:w1,w2,..., uw[:s0], dwa[:T], dtp[:gamma], rlw, gls, famo[:lr], "
-            + "autol[:lr[,init[,a+b...]]], "
-            + "gradnorm[:alpha], graddrop[:leak], pcgrad, mgda, cagrad[:c], imtl, nash[:max_norm], "
-            + "gradvac[:beta], fairgrad[:alpha], moco[:libmtl], dbmtl[:beta], excessmtl[:step], "
-            + "aligned[:min|median|rmse], upgrad, dualproj, config, stch[:mu[,warmup]], si-ls, modo[:gamma[,rho]], "
-            + "sdmgrad[:lambda], log-SPEC (log-mgda, log-cagrad, log-imtl, ...), ema(SPEC,beta), groups(SPEC[,N])";
+    public static final String NAMES = WeightingSpecs.NAMES;
 
     private Weightings() {}
 
@@ -81,95 +71,7 @@ public final class Weightings {
      * @throws IllegalArgumentException naming the unknown name or the bad argument
      */
     public static LossWeighting byName(String spec, int taskCount) {
-        checkArgument(spec != null && !spec.isBlank(), "no weighting given; available: %s", available());
-        Optional<LossWeighting> wrapped = WrapperSpecs.parse(spec.trim(), taskCount);
-        if (wrapped.isPresent()) {
-            return wrapped.get();
-        }
-        int colon = spec.indexOf(':');
-        String name = colon < 0 ? spec : spec.substring(0, colon);
-        String args = colon < 0 ? "" : spec.substring(colon + 1);
-        switch (name) {
-            case "equal":
-                noArguments(name, args);
-                return equal();
-            case "fixed":
-                return fixed(numbers(spec, args, taskCount));
-            case "uw":
-                return args.isEmpty() ? uncertainty() : uncertainty(number(spec, args));
-            case "dwa":
-                return args.isEmpty() ? dwa() : dwa(number(spec, args));
-            case "dtp":
-                return args.isEmpty() ? dtp() : dtp(number(spec, args), DynamicTaskPrioritization.DEFAULT_SMOOTHING);
-            case "rlw":
-                noArguments(name, args);
-                return rlw();
-            case "gls":
-                noArguments(name, args);
-                return gls();
-            case "famo":
-                return args.isEmpty() ? famo() : famo(number(spec, args), Famo.DEFAULT_LOGIT_WEIGHT_DECAY);
-            case "gradnorm":
-                return args.isEmpty() ? gradNorm() : gradNorm(number(spec, args));
-            case "graddrop":
-                return args.isEmpty() ? gradDrop() : gradDrop(number(spec, args));
-            case "pcgrad":
-                noArguments(name, args);
-                return pcGrad();
-            case "mgda":
-                noArguments(name, args);
-                return mgda();
-            case "cagrad":
-                return args.isEmpty() ? caGrad() : caGrad(number(spec, args));
-            case "imtl":
-                noArguments(name, args);
-                return imtl();
-            case "nash":
-                return args.isEmpty() ? nashMtl() : nashMtl(number(spec, args));
-            case "autol":
-                return AutoLambda.fromArguments(args);
-            case "stch":
-                return Stch.fromArguments(args);
-            case "si-ls":
-                noArguments(name, args);
-                return scaleInvariant();
-            case "modo":
-                return MoDo.fromArguments(args);
-            case "sdmgrad":
-                return args.isEmpty() ? sdmGrad() : sdmGrad(number(spec, args));
-            case "gradvac":
-                return args.isEmpty() ? gradVac() : gradVac(number(spec, args));
-            case "fairgrad":
-                return args.isEmpty() ? fairGrad() : fairGrad(number(spec, args));
-            case "moco":
-                if (args.equals("libmtl")) {
-                    return moCoLibMtl();
-                }
-                noArguments(name, args);
-                return moCo();
-            case "dbmtl":
-                return args.isEmpty() ? dbMtl() : dbMtl(number(spec, args), DbMtl.DEFAULT_BETA_SIGMA);
-            case "excessmtl":
-                return args.isEmpty() ? excessMtl() : excessMtl(number(spec, args), ExcessMtl.DEFAULT_WARMUP_STEPS);
-            case "aligned":
-                return args.isEmpty() ? alignedMtl() : alignedMtl(args);
-            case "upgrad":
-                noArguments(name, args);
-                return upGrad();
-            case "dualproj":
-                noArguments(name, args);
-                return dualProj();
-            case "config":
-                noArguments(name, args);
-                return conFig();
-            default:
-                if (name.startsWith("log-") && name.length() > 4) {
-                    return logLosses(byName(spec.substring(4), taskCount));
-                }
-                return WeightingProvider.find(name).map(p -> p.create(args, taskCount)).orElseThrow(
-                        () -> new IllegalArgumentException("unknown weighting '" + spec + "'; available: "
-                                + available()));
-        }
+        return WeightingSpecs.parse(spec, taskCount);
     }
 
     /**
@@ -178,31 +80,7 @@ public final class Weightings {
      * @return the names as written on the command line, comma-separated
      */
     public static String available() {
-        List<String> more = WeightingProvider.usages();
-        return more.isEmpty() ? NAMES : NAMES + ", " + String.join(", ", more);
-    }
-
-    private static void noArguments(String name, String args) {
-        checkArgument(args.isEmpty(), "weighting '%s' takes no arguments, got '%s'", name, args);
-    }
-
-    private static double number(String spec, String arg) {
-        try {
-            return Double.parseDouble(arg.trim());
-        } catch (NumberFormatException e) {
-            throw new IllegalArgumentException("weighting " + spec + ": '" + arg + "' is not a number");
-        }
-    }
-
-    private static double[] numbers(String spec, String args, int expected) {
-        List<String> parts = Splitter.on(',').trimResults().splitToList(args);
-        checkArgument(parts.size() == expected, "weighting %s gives %s values for %s tasks", spec, parts.size(),
-                expected);
-        double[] w = new double[parts.size()];
-        for (int i = 0; i < w.length; i++) {
-            w[i] = number(spec, parts.get(i));
-        }
-        return w;
+        return WeightingSpecs.available();
     }
 
     /**

@@ -6,8 +6,9 @@ import java.util.Optional;
 import org.mtl4j.core.weighting.LossWeighting;
 
 /**
- * Parses the command-line forms of the strategies that wrap another: {@code ema(SPEC,beta)}, {@code groups(SPEC)},
- * {@code groups(SPEC,N)} and {@code log(SPEC)}, where SPEC is any strategy specification, wrappers included.
+ * Parses the command-line forms of the strategies that wrap another: {@code ema(SPEC,beta)}, {@code groups(SPEC)}
+ * and {@code groups(SPEC,N)}, where SPEC is any strategy specification, wrappers included. {@link WeightingSpecs}
+ * parses the rest, the {@code log-SPEC} prefix among them.
  */
 final class WrapperSpecs {
 
@@ -34,7 +35,8 @@ final class WrapperSpecs {
         switch (name) {
             case "ema":
                 checkArgument(!arg.isEmpty(), "weighting %s: ema needs a strategy and beta, e.g. ema(pcgrad,0.9)", spec);
-                return Optional.of(Weightings.ema(Weightings.byName(inner, taskCount), number(spec, arg)));
+                return Optional.of(
+                        Weightings.ema(WeightingSpecs.parse(inner, taskCount), WeightingSpecs.number(spec, arg)));
             case "groups":
                 int n = 0;
                 if (!arg.isEmpty()) {
@@ -46,7 +48,7 @@ final class WrapperSpecs {
                     }
                     checkArgument(n > 0, "weighting %s: the number of groups must be positive, got %s", spec, n);
                 }
-                return Optional.of(Weightings.perGroup(() -> Weightings.byName(inner, taskCount), n));
+                return Optional.of(Weightings.perGroup(() -> WeightingSpecs.parse(inner, taskCount), n));
             default:
                 return Optional.empty();
         }
@@ -66,13 +68,5 @@ final class WrapperSpecs {
             }
         }
         return last;
-    }
-
-    private static double number(String spec, String arg) {
-        try {
-            return Double.parseDouble(arg);
-        } catch (NumberFormatException e) {
-            throw new IllegalArgumentException("weighting " + spec + ": '" + arg + "' is not a number");
-        }
     }
 }
