@@ -7,12 +7,12 @@ import java.io.PrintStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
-import org.mtl4j.core.MultiTask;
+import java.util.Map;
 import org.mtl4j.core.MultiTaskModel;
 import org.mtl4j.core.model.Architecture;
-import org.mtl4j.core.training.TrainingSettings;
 import org.mtl4j.grouping.Groupings;
 import org.mtl4j.grouping.TextFiles;
 import org.mtl4j.grouping.affinity.AffinityGrouping;
@@ -102,11 +102,8 @@ public final class AffinityRun {
                     + "%d epochs, lookahead η = %s every %d steps%n", arch.name(),
                     String.join(",", GroupingData.names(data)), o.epochs(), o.rate(), o.every());
             long t0 = System.nanoTime();
-            TrainingSettings settings = TrainingSettings.builder().epochs(o.epochs()).batchSize(o.batchSize())
-                    .learningRate(o.learningRate()).seed(o.data().seed()).progressBar(true).verbose(true).build();
-            try (MultiTaskModel model = MultiTask.builder().input(data.inputShape().getShape())
-                    .encoder(GroupingData.encoders(data.inputShape()).apply(o.width())).sharing(arch)
-                    .tasks(data.tasks()).settings(settings).build()) {
+            try (MultiTaskModel model = GroupingData.jointModel(data, arch, o.width(), o.epochs(), o.batchSize(),
+                    o.learningRate(), o.data().seed(), true)) {
                 LookaheadAffinity listener = new LookaheadAffinity(model, o.every(), o.rate());
                 model.trainer().addListeners(listener).output(out, err).fit(data.train(), data.validation());
                 m = listener.matrix();
@@ -132,14 +129,11 @@ public final class AffinityRun {
         if (reference != null) {
             out.println();
             out.println("scored on the reference (fully trained) study " + o.reference() + " (budget = groups):");
-            out.printf(Locale.ROOT, "%6s  %-24s %10s  %-24s %10s %8s%n", "groups", "affinity groups", "ref test",
-                    "reference choice", "ref test", "regret");
+            Map<Double, String> chosen = new LinkedHashMap<>();
             for (int n = 1; n <= groups.size(); n++) {
-                ReferenceComparison.Row c = reference.compare(groups.get(n - 1).label(), n);
-                out.printf(Locale.ROOT, "%6d  %-24s %10.5f  %-24s %10.5f %+7.2f%%%n", n, groups.get(n - 1).label(),
-                        c.chosen().objective(), c.optimal().selected().label(), c.optimal().reportTotal(),
-                        c.regretPercent());
+                chosen.put((double) n, groups.get(n - 1).label());
             }
+            out.print(reference.table("groups", "affinity groups", chosen));
         }
         Path matrixFile = o.out().resolve("affinity.csv");
         TextFiles.writeAtomically(matrixFile, m.toCsv());

@@ -17,10 +17,8 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 import java.util.StringJoiner;
-import org.mtl4j.core.MultiTask;
 import org.mtl4j.core.MultiTaskModel;
 import org.mtl4j.core.model.Architecture;
-import org.mtl4j.core.training.TrainingSettings;
 import org.mtl4j.grouping.BudgetSweep;
 import org.mtl4j.grouping.Groupings;
 import org.mtl4j.grouping.LossTable;
@@ -329,13 +327,10 @@ public final class CompareGroupingRun {
     private Method transfer(int n) throws IOException {
         Architecture arch = TrainRun.architecture(o.arch());
         StudyData data = GroupingData.load(o.data(), err);
-        TrainingSettings settings = TrainingSettings.builder().epochs(o.epochs()).batchSize(o.batchSize())
-                .learningRate(o.learningRate()).seed(o.data().seed()).progressBar(false).verbose(false).build();
         long t0 = System.nanoTime();
         TransferGainRun.Result r;
-        try (MultiTaskModel model = MultiTask.builder().input(data.inputShape().getShape())
-                .encoder(GroupingData.encoders(data.inputShape()).apply(o.width())).sharing(arch)
-                .tasks(data.tasks()).settings(settings).build()) {
+        try (MultiTaskModel model = GroupingData.jointModel(data, arch, o.width(), o.epochs(), o.batchSize(),
+                o.learningRate(), o.data().seed(), false)) {
             r = TransferGainRun.run(model, data.train(), data.validation(),
                     TransferGainRun.Options.paper(o.every(), n), o.out().resolve("transfer"));
         }

@@ -9,10 +9,8 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Locale;
-import org.mtl4j.core.MultiTask;
 import org.mtl4j.core.MultiTaskModel;
 import org.mtl4j.core.model.Architecture;
-import org.mtl4j.core.training.TrainingSettings;
 import org.mtl4j.grouping.BudgetSweep;
 import org.mtl4j.grouping.Groupings;
 import org.mtl4j.grouping.MeasuredLosses;
@@ -25,6 +23,7 @@ import org.mtl4j.grouping.estimators.HigherOrderSurrogate;
 import org.mtl4j.grouping.estimators.MetaGainSampling;
 import org.mtl4j.grouping.estimators.NetworkRecipe;
 import org.mtl4j.grouping.estimators.SampledHigherOrderAffinity;
+import org.mtl4j.grouping.study.CandidateExecutor;
 import org.mtl4j.grouping.study.CandidateResult;
 import org.mtl4j.grouping.study.InProcessExecutor;
 import org.mtl4j.grouping.study.StudyData;
@@ -147,28 +146,20 @@ public final class EstimateRun {
                     defaults.ensemble(), defaults.seed());
             NetworkRecipe recipe = new NetworkRecipe(data.describe(), ImmutableList.copyOf(tasks), arch.name(),
                     o.width(), o.epochs(), o.batchSize(), o.learningRate(), o.data().seed());
-            ClusterBackend cluster = o.spark() == null ? null : ClusterBackend.open("spark", o.spark());
             MetaGainSampling.Result r;
-            try {
+            try (Executors ex = new Executors(data, arch)) {
                 out.printf(Locale.ROOT, "meta-learned gains with active sampling (MTG-Net, Song et al., NeurIPS "
                         + "2022): tasks %s, %d single-task networks, the all-task network and %d actively chosen "
                         + "subsets (%d epochs); predictor width %d%s%n", String.join(",", tasks), tasks.size(),
-                        o.subsets(), o.epochs(), o.predictorWidth(),
-                        cluster == null ? "" : "; networks run on " + cluster.describe());
-                r = MetaGainSampling.of(recipe, o.subsets(), predictor, cluster == null ? new InProcessExecutor(data,
-                        arch, GroupingData.encoders(data.inputShape())) : cluster.studyExecutor(o.data(), arch.name(),
-                        data)).setting(setting).storage(o.candidates() != null ? o.candidates()
-                        : o.out().resolve("candidates"), new Progress(err), ai.djl.Device.cpu()).run();
-            } finally {
-                if (cluster != null) {
-                    cluster.close();
-                }
+                        o.subsets(), o.epochs(), o.predictorWidth(), ex.where());
+                r = MetaGainSampling.of(recipe, o.subsets(), predictor, ex.executor()).setting(setting)
+                        .storage(candidateFolder(), new Progress(err), ai.djl.Device.cpu()).run();
             }
             r.write(o.out());
             losses = r.losses();
             networks = r.trained().size();
-            networkEpochs = r.trained().stream().mapToInt(c -> c.spec().epochs()).sum();
-            networkSeconds = r.trained().stream().mapToDouble(CandidateResult::seconds).sum();
+            networkEpochs = epochs(r.trained());
+            networkSeconds = seconds(r.trained());
             out.printf(Locale.ROOT, "trained %d networks, reused %d%n", r.trainedThisRun(), r.reused());
             out.printf(Locale.ROOT, "%6s %-5s %-14s %10s %10s%n", "round", "task", "chosen subset", "predicted",
                     "measured");
@@ -181,33 +172,25 @@ public final class EstimateRun {
                     .dataDescription(data.describe()).setting(setting).subsetSize(o.subsetSize()).subsets(o.subsets())
                     .surrogate(kind).halves(o.halves()).architecture(arch.name()).epochs(o.epochs()).width(o.width())
                     .batchSize(o.batchSize()).learningRate(o.learningRate()).seed(o.data().seed())
-                    .candidateDirectory(o.candidates() != null ? o.candidates() : o.out().resolve("candidates"))
+                    .candidateDirectory(candidateFolder())
                     .listener(new Progress(err));
             if (o.ridge() != null) {
                 b.ridge(o.ridge());
             }
-            ClusterBackend cluster = o.spark() == null ? null : ClusterBackend.open("spark", o.spark());
             SampledHigherOrderAffinity.Result r;
-            try {
-                b.executor(cluster == null ? new InProcessExecutor(data, arch, GroupingData.encoders(
-                        data.inputShape())) : cluster.studyExecutor(o.data(), arch.name(), data));
-                SampledHigherOrderAffinity est = b.build();
+            try (Executors ex = new Executors(data, arch)) {
+                SampledHigherOrderAffinity est = b.executor(ex.executor()).build();
                 out.printf(Locale.ROOT, "sampled higher-order affinity (Li et al., KDD 2023 / TMLR 2023): tasks %s, "
                         + "%d single-task networks%s and %d subsets of %d tasks (%d epochs), %s surrogate%s%n",
                         String.join(",", tasks), tasks.size(), o.halves() ? " (and half-size ones)" : "",
-                        est.sampledSubsets().size(), o.subsetSize(),
-                        o.epochs(), kind.flag(), cluster == null ? "" : "; networks run on " + cluster.describe());
+                        est.sampledSubsets().size(), o.subsetSize(), o.epochs(), kind.flag(), ex.where());
                 r = est.run();
-            } finally {
-                if (cluster != null) {
-                    cluster.close();
-                }
             }
             r.write(o.out());
             losses = r.losses();
             networks = r.trained().size();
-            networkEpochs = r.trained().stream().mapToInt(c -> c.spec().epochs()).sum();
-            networkSeconds = r.trained().stream().mapToDouble(CandidateResult::seconds).sum();
+            networkEpochs = epochs(r.trained());
+            networkSeconds = seconds(r.trained());
             out.printf(Locale.ROOT, "trained %d networks, reused %d; subsets: %s%n", r.trainedThisRun(), r.reused(),
                     String.join(" ", r.sampled().stream().map(s -> String.join("", s)).toList()));
             out.println();
@@ -218,9 +201,6 @@ public final class EstimateRun {
             out.printf(Locale.ROOT, "Grad-TAE (Li et al., KDD 2024): one %s network on %s (%d epochs), projected "
                     + "gradients d = %d, %s evaluation%n", arch.name(), String.join(",", tasks), o.epochs(),
                     o.projectionDim(), evaluation.flag());
-            TrainingSettings settings = TrainingSettings.builder().epochs(o.epochs()).batchSize(o.batchSize())
-                    .learningRate(o.learningRate()).seed(o.data().seed()).progressBar(o.progress())
-                    .verbose(o.progress()).build();
             GradTae.Builder b = GradTae.builder().projectionDimension(o.projectionDim()).seed(o.data().seed())
                     .evaluation(evaluation).maxSamplesPerTask(o.maxSamples()).batchSize(o.batchSize())
                     .setting(setting);
@@ -229,9 +209,8 @@ public final class EstimateRun {
             }
             GradTae.Result r;
             long g0 = System.nanoTime();
-            try (MultiTaskModel model = MultiTask.builder().input(data.inputShape().getShape())
-                    .encoder(GroupingData.encoders(data.inputShape()).apply(o.width())).sharing(arch)
-                    .tasks(data.tasks()).settings(settings).build()) {
+            try (MultiTaskModel model = GroupingData.jointModel(data, arch, o.width(), o.epochs(), o.batchSize(),
+                    o.learningRate(), o.data().seed(), o.progress())) {
                 model.trainer().output(out, err).fit(data.train(), null);
                 r = b.build().estimate(model, data);
             }
@@ -258,19 +237,56 @@ public final class EstimateRun {
                     reference.tasks(), tasks);
             out.println();
             out.println("scored on the reference (fully trained) study " + o.reference() + ":");
-            out.printf(Locale.ROOT, "%6s  %-24s %10s  %-24s %10s %8s%n", "budget", "chosen here", "ref test",
-                    "reference choice", "ref test", "regret");
-            for (BudgetSweep.Row row : rows) {
-                ReferenceComparison.Row c = reference.compare(row.networks(), row.budget());
-                out.printf(Locale.ROOT, "%6s  %-24s %10.5f  %-24s %10.5f %+7.2f%%%n", StudyRun.plain(row.budget()),
-                        row.networks(), c.chosen().objective(), c.optimal().selected().label(),
-                        c.optimal().reportTotal(), c.regretPercent());
-            }
+            out.print(reference.table("budget", "chosen here", ReferenceComparison.choices(rows)));
         }
         double seconds = (System.nanoTime() - t0) / 1e9;
         out.printf(Locale.ROOT, "%.1f min; wrote %s and %s%n", seconds / 60, lossesFile, groupings);
         out.printf("check: mtl group --losses %s --select val --report test --budgets %s%n", lossesFile, o.budgets());
         return new Result(losses, rows, seconds, networks, networkEpochs, networkSeconds);
+    }
+
+    private Path candidateFolder() {
+        return o.candidates() != null ? o.candidates() : o.out().resolve("candidates");
+    }
+
+    private static int epochs(List<CandidateResult> trained) {
+        return trained.stream().mapToInt(c -> c.spec().epochs()).sum();
+    }
+
+    private static double seconds(List<CandidateResult> trained) {
+        return trained.stream().mapToDouble(CandidateResult::seconds).sum();
+    }
+
+    /** The executor of the subset networks: in this process, or on the Spark master of {@code --spark}. */
+    private final class Executors implements AutoCloseable {
+        private final ClusterBackend cluster;
+        private final CandidateExecutor executor;
+
+        Executors(StudyData data, Architecture arch) {
+            this.cluster = o.spark() == null ? null : ClusterBackend.open("spark", o.spark());
+            try {
+                this.executor = cluster == null ? new InProcessExecutor(data, arch, GroupingData.encoders(
+                        data.inputShape())) : cluster.studyExecutor(o.data(), arch.name(), data);
+            } catch (RuntimeException e) {
+                close();
+                throw e;
+            }
+        }
+
+        CandidateExecutor executor() {
+            return executor;
+        }
+
+        String where() {
+            return cluster == null ? "" : "; networks run on " + cluster.describe();
+        }
+
+        @Override
+        public void close() {
+            if (cluster != null) {
+                cluster.close();
+            }
+        }
     }
 
     /** One line per finished network. */

@@ -6,7 +6,11 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Arrays;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import org.mtl4j.grouping.BudgetSweep;
 import org.mtl4j.grouping.Groupings;
 import org.mtl4j.grouping.LossTable;
 import org.mtl4j.grouping.MeasuredLosses;
@@ -78,5 +82,37 @@ final class ReferenceComparison {
             checkArgument(test.contains(n), "network %s is not in the reference losses' test split", n);
         }
         return new Row(test.evaluate(names), Groupings.selectAndReport(Groupings.exact(), val, test, budget));
+    }
+
+    /**
+     * The choices of a cheap method scored on the reference, one aligned line per budget.
+     *
+     * @param budgetHeader the first column's title ({@code budget} or {@code groups})
+     * @param choiceHeader the second column's title
+     * @param choices budget → the chosen networks joined with {@code +}, in print order
+     * @return the table, newline-terminated
+     */
+    String table(String budgetHeader, String choiceHeader, Map<Double, String> choices) {
+        StringBuilder sb = new StringBuilder(String.format(Locale.ROOT, "%6s  %-24s %10s  %-24s %10s %8s%n",
+                budgetHeader, choiceHeader, "ref test", "reference choice", "ref test", "regret"));
+        choices.forEach((budget, label) -> {
+            Row c = compare(label, budget);
+            sb.append(String.format(Locale.ROOT, "%6s  %-24s %10.5f  %-24s %10.5f %+7.2f%%%n",
+                    StudyRun.plain(budget), label, c.chosen().objective(), c.optimal().selected().label(),
+                    c.optimal().reportTotal(), c.regretPercent()));
+        });
+        return sb.toString();
+    }
+
+    /**
+     * The choices of a budget sweep, for {@link #table}.
+     *
+     * @param rows the sweep's rows
+     * @return budget → chosen networks, in row order
+     */
+    static Map<Double, String> choices(List<BudgetSweep.Row> rows) {
+        Map<Double, String> out = new LinkedHashMap<>();
+        rows.forEach(r -> out.put(r.budget(), r.networks()));
+        return out;
     }
 }

@@ -133,14 +133,7 @@ public final class StudyRun {
         if (reference != null) {
             out.println();
             out.println("scored on the reference (fully trained) study " + o.reference() + ":");
-            out.printf(Locale.ROOT, "%6s  %-24s %10s  %-24s %10s %8s%n", "budget", "chosen here", "ref test",
-                    "reference choice", "ref test", "regret");
-            for (BudgetSweep.Row row : r.rows()) {
-                ReferenceComparison.Row c = reference.compare(row.networks(), row.budget());
-                out.printf(Locale.ROOT, "%6s  %-24s %10.5f  %-24s %10.5f %+7.2f%%%n", plain(row.budget()),
-                        row.networks(), c.chosen().objective(), c.optimal().selected().label(),
-                        c.optimal().reportTotal(), c.regretPercent());
-            }
+            out.print(reference.table("budget", "chosen here", ReferenceComparison.choices(r.rows())));
         }
         Map<String, Double> baselines = new LinkedHashMap<>();
         baselines.put("all-in-one (cost 1)", r.allInOne().objective());

@@ -6,12 +6,12 @@ import java.io.IOException;
 import java.io.PrintStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
-import org.mtl4j.core.MultiTask;
+import java.util.Map;
 import org.mtl4j.core.MultiTaskModel;
 import org.mtl4j.core.model.Architecture;
-import org.mtl4j.core.training.TrainingSettings;
 import org.mtl4j.grouping.affinity.OptimizerLookahead;
 import org.mtl4j.grouping.affinity.OverlappingGroups;
 import org.mtl4j.grouping.affinity.TransferGainRun;
@@ -119,11 +119,8 @@ public final class TransferGainsRun {
                     String.join(",", GroupingData.names(data)), o.epochs(), o.every(),
                     o.selfPairs() ? " (singles, pairs and self-pairs)" : " (singles and pairs)");
             long t0 = System.nanoTime();
-            TrainingSettings settings = TrainingSettings.builder().epochs(o.epochs()).batchSize(o.batchSize())
-                    .learningRate(o.learningRate()).seed(o.data().seed()).progressBar(true).verbose(true).build();
-            try (MultiTaskModel model = MultiTask.builder().input(data.inputShape().getShape())
-                    .encoder(GroupingData.encoders(data.inputShape()).apply(o.width())).sharing(arch)
-                    .tasks(data.tasks()).settings(settings).build()) {
+            try (MultiTaskModel model = GroupingData.jointModel(data, arch, o.width(), o.epochs(), o.batchSize(),
+                    o.learningRate(), o.data().seed(), true)) {
                 gains = OptimizerLookahead.train(model, data.train(), data.validation(), o.every(), o.selfPairs())
                         .gains();
             }
@@ -145,15 +142,9 @@ public final class TransferGainsRun {
                     reference.tasks(), gains.tasks());
             out.println();
             out.println("scored on the reference (fully trained) study " + o.reference() + " (budget = groups):");
-            out.printf(Locale.ROOT, "%6s  %-24s %10s  %-24s %10s %8s%n", "groups", "transfer groups", "ref test",
-                    "reference choice", "ref test", "regret");
-            for (TransferGainRun.Choice c : choices) {
-                String label = c.groups().label();
-                ReferenceComparison.Row row = reference.compare(label, c.budget());
-                out.printf(Locale.ROOT, "%6d  %-24s %10.5f  %-24s %10.5f %+7.2f%%%n", c.budget(), label,
-                        row.chosen().objective(), row.optimal().selected().label(), row.optimal().reportTotal(),
-                        row.regretPercent());
-            }
+            Map<Double, String> chosen = new LinkedHashMap<>();
+            choices.forEach(c -> chosen.put((double) c.budget(), c.groups().label()));
+            out.print(reference.table("groups", "transfer groups", chosen));
         }
         Path affinity = o.out().resolve(TransferGainRun.AFFINITY_FILE);
         out.printf("wrote %s, %s and %s%n", o.out().resolve(TransferGainRun.GAINS_FILE), affinity,

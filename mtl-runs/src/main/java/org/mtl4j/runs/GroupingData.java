@@ -1,5 +1,9 @@
 package org.mtl4j.runs;
 
+import org.mtl4j.core.training.TrainingSettings;
+import org.mtl4j.core.model.Architecture;
+import org.mtl4j.core.MultiTaskModel;
+import org.mtl4j.core.MultiTask;
 import static com.google.common.base.Preconditions.checkArgument;
 
 import ai.djl.ndarray.types.Shape;
@@ -101,5 +105,27 @@ public final class GroupingData {
      */
     public static List<String> names(StudyData data) {
         return data.tasks().stream().map(Task::name).toList();
+    }
+
+    /**
+     * One network on all of the data's tasks with the grouping recipe — what {@code mtl affinity}, {@code mtl
+     * transfer-gains} and Grad-TAE train once — trained with Adam for a number of epochs.
+     *
+     * @param data the data (its input shape and tasks)
+     * @param arch the architecture
+     * @param width the encoder width
+     * @param epochs training epochs
+     * @param batchSize the batch size
+     * @param learningRate the Adam learning rate
+     * @param seed the seed of initialisation and order
+     * @param progress whether the training draws a progress bar and prints epochs
+     * @return the untrained model; the caller closes it
+     */
+    public static MultiTaskModel jointModel(StudyData data, Architecture arch, int width, int epochs, int batchSize,
+            float learningRate, long seed, boolean progress) {
+        TrainingSettings settings = TrainingSettings.builder().epochs(epochs).batchSize(batchSize)
+                .learningRate(learningRate).seed(seed).progressBar(progress).verbose(progress).build();
+        return MultiTask.builder().input(data.inputShape().getShape()).encoder(encoders(data.inputShape())
+                .apply(width)).sharing(arch).tasks(data.tasks()).settings(settings).build();
     }
 }
