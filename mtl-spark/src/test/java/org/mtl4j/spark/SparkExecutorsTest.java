@@ -15,6 +15,10 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.mtl4j.runs.GroupingData;
+import com.google.common.collect.ImmutableList;
+import org.mtl4j.grouping.estimators.GainPredictor;
+import org.mtl4j.grouping.estimators.MetaGainSampling;
+import org.mtl4j.grouping.estimators.NetworkRecipe;
 import org.mtl4j.grouping.study.CandidateExecutor;
 import org.mtl4j.grouping.study.CandidateResult;
 import org.mtl4j.grouping.study.GroupingStudy;
@@ -27,8 +31,8 @@ import org.mtl4j.architectures.Architectures;
 
 /**
  * The Spark executors against the in-process ones on tiny synthetic scenes: the same losses for the same seeds, a
- * retried fault that loses and duplicates nothing, and the {@code --spark} option of {@code mtl study} and
- * {@code mtl sweep}.
+ * retried fault that loses and duplicates nothing, the actively sampled subsets of MTG-Net, and the {@code --spark}
+ * option of {@code mtl study} and {@code mtl sweep}.
  */
 class SparkExecutorsTest {
 
@@ -99,4 +103,21 @@ class SparkExecutorsTest {
         }
     }
 
+    @Test
+    void activelySampledSubsetsRunOnSparkWithTheSamePicksAndLosses(@TempDir Path dir) throws Exception {
+        // MTG-Net's rounds submit one network at a time; the picks depend on the losses, so equal losses give
+        // equal picks
+        NetworkRecipe recipe = new NetworkRecipe(data.describe(), ImmutableList.of("s", "d", "n"), "hps", 2, 2, 8,
+                2e-3f, 42);
+        GainPredictor.Settings predictor = new GainPredictor.Settings(8, 1, 0.007, 5e-4, 100, 20, 1, 3);
+        MetaGainSampling.Result here = MetaGainSampling.of(recipe, 2, predictor, inProcess()).storage(
+                dir.resolve("here"), StudyListener.NONE, ai.djl.Device.cpu()).run();
+        try (SparkBackend spark = SparkBackend.open("local[2]")) {
+            MetaGainSampling.Result there = MetaGainSampling.of(recipe, 2, predictor, spark.studyExecutor(DATA,
+                    "hps", null)).storage(dir.resolve("spark"), StudyListener.NONE, ai.djl.Device.cpu()).run();
+            assertEquals(6, there.trainedThisRun(), "3 singles, sdn and 2 chosen pairs");
+            assertEquals(here.acquisitions(), there.acquisitions());
+            assertEquals(here.losses(), there.losses());
+        }
+    }
 }
