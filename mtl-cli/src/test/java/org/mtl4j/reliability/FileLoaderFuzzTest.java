@@ -16,6 +16,7 @@ import org.mtl4j.core.checkpoint.Checkpoints;
 import org.mtl4j.core.testing.FileFuzz;
 import org.mtl4j.grouping.MeasuredLosses;
 import org.mtl4j.grouping.affinity.AffinityMatrix;
+import org.mtl4j.grouping.affinity.TransferGains;
 import org.mtl4j.grouping.taxonomy.TransferResults;
 
 /**
@@ -45,6 +46,17 @@ class FileLoaderFuzzTest {
             }
         }
         FileFuzz.fuzz("transfer", dir, transfer.toString().getBytes(StandardCharsets.UTF_8), TransferResults::read);
+        List<TransferGains.Source> sources = TransferGains.sources(3, true);
+        double[][] gains = new double[sources.size()][3];
+        long[][] counts = new long[sources.size()][3];
+        for (int i = 0; i < sources.size(); i++) {
+            for (int t = 0; t < 3; t++) {
+                gains[i][t] = 0.01 * (i - t);
+                counts[i][t] = 4;
+            }
+        }
+        String csv = TransferGains.of(List.of("s", "d", "n"), sources, gains, counts, 4).toCsv();
+        FileFuzz.fuzz("gains", dir, csv.getBytes(StandardCharsets.UTF_8), TransferGains::read);
     }
 
     @Test
