@@ -7,6 +7,7 @@ import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.nn.Activation;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Random;
 import org.mtl4j.core.data.EngineArrays;
@@ -74,7 +75,7 @@ final class GainNetwork {
                     v[i][j] = (float) r.nextGaussian();
                 }
             } else if (inLayer == 8 || inLayer == 14) {
-                java.util.Arrays.fill(v[i], 1f);
+                Arrays.fill(v[i], 1f);
             } else if (inLayer != 9 && inLayer != 15) {
                 double bound = 1 / Math.sqrt(hidden);
                 for (int j = 0; j < v[i].length; j++) {
