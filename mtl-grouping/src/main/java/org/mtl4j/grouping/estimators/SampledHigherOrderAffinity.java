@@ -25,7 +25,6 @@ import org.mtl4j.grouping.study.CandidateResult;
 import org.mtl4j.grouping.study.CandidateSpec;
 import org.mtl4j.grouping.study.CandidateStore;
 import org.mtl4j.grouping.study.GroupingStudy;
-import org.mtl4j.grouping.study.LossesCsv;
 import org.mtl4j.grouping.study.StudyListener;
 
 /**
@@ -46,9 +45,10 @@ import org.mtl4j.grouping.study.StudyListener;
  * its {@code L({t}, t)} and are the independent baseline), optionally the {@code n} half-size ones
  * ({@link Builder#halves}, kept as measured), and {@code m} distinct subsets of size {@code s} drawn by
  * {@link TaskSubsetSampler} with the sampling seed (all {@code C(n, s)} when {@code m} is at least that). Each is
- * one {@link CandidateSpec} — exactly the spec {@link GroupingStudy} gives the same subset, so the two share a
- * candidate folder — run through the {@link CandidateExecutor} (in this process, or on a cluster with
- * {@code --spark}); finished networks are stored at once in the candidate folder and reused on a restart.
+ * one {@link CandidateSpec} of the {@link NetworkRecipe} — exactly the spec {@link GroupingStudy} gives the same
+ * subset, so the two share a candidate folder — run through the {@link CandidateExecutor} (in this process, or on a
+ * cluster with {@code --spark}); finished networks are stored at once in the candidate folder and reused on a
+ * restart.
  *
  * <p><b>What is estimated.</b> The surrogate is fitted twice, on the validation and on the test losses of the trained
  * networks; each completes its split: every non-empty subset is a network of cost 1 whose loss for task {@code t} is
@@ -70,8 +70,8 @@ public final class SampledHigherOrderAffinity {
     /** The file of the sampled subsets written by {@link Result#write}. */
     public static final String SUBSETS_FILE = "subsets.csv";
 
+    private final NetworkRecipe recipe;
     private final ImmutableList<String> tasks;
-    private final String description;
     private final String setting;
     private final int subsetSize;
     private final int subsets;
@@ -80,35 +80,21 @@ public final class SampledHigherOrderAffinity {
     private final double ridge;
     private final boolean halves;
     private final boolean keepMeasured;
-    private final String architecture;
-    private final int epochs;
-    private final int width;
-    private final int halfWidth;
-    private final int batchSize;
-    private final float learningRate;
-    private final long seed;
     private final Path candidateDirectory;
     private final CandidateExecutor executor;
     private final StudyListener listener;
 
     private SampledHigherOrderAffinity(Builder b) {
-        this.tasks = b.tasks;
-        this.description = b.description;
+        this.recipe = b.recipe.build(b.description, b.tasks);
+        this.tasks = recipe.tasks();
         this.setting = b.setting;
         this.subsetSize = b.subsetSize;
         this.subsets = b.subsets;
-        this.samplingSeed = b.samplingSeed != null ? b.samplingSeed : b.seed;
+        this.samplingSeed = b.samplingSeed != null ? b.samplingSeed : recipe.seed();
         this.surrogate = b.surrogate;
         this.ridge = b.ridge;
         this.halves = b.halves;
         this.keepMeasured = b.keepMeasured;
-        this.architecture = b.architecture;
-        this.epochs = b.epochs;
-        this.width = b.width;
-        this.halfWidth = b.halfWidth > 0 ? b.halfWidth : GroupingStudy.halfWidth(b.width);
-        this.batchSize = b.batchSize;
-        this.learningRate = b.learningRate;
-        this.seed = b.seed;
         this.candidateDirectory = b.candidateDirectory;
         this.executor = b.executor;
         this.listener = b.listener;
@@ -137,22 +123,16 @@ public final class SampledHigherOrderAffinity {
         ImmutableList.Builder<CandidateSpec> out = ImmutableList.builder();
         if (halves) {
             for (String t : tasks) {
-                out.add(spec(List.of(t), true));
+                out.add(recipe.spec(List.of(t), true));
             }
         }
         for (String t : tasks) {
-            out.add(spec(List.of(t), false));
+            out.add(recipe.spec(List.of(t)));
         }
         for (List<String> s : sampledSubsets()) {
-            out.add(spec(s, false));
+            out.add(recipe.spec(s));
         }
         return out.build();
-    }
-
-    private CandidateSpec spec(List<String> members, boolean half) {
-        List<String> ordered = tasks.stream().filter(members::contains).toList();
-        return new CandidateSpec(description, LossesCsv.networkName(tasks, ordered, half), ordered, half,
-                half ? 0.5 : 1.0, architecture, half ? halfWidth : width, epochs, batchSize, learningRate, seed);
     }
 
     /**
@@ -286,13 +266,7 @@ public final class SampledHigherOrderAffinity {
         private double ridge = 1e-3;
         private boolean halves;
         private boolean keepMeasured = true;
-        private String architecture = "hps";
-        private int epochs = 6;
-        private int width = 16;
-        private int halfWidth;
-        private int batchSize = 16;
-        private float learningRate = 2e-3f;
-        private long seed = 42;
+        private final NetworkRecipe.Builder recipe = NetworkRecipe.builder();
         private Path candidateDirectory;
         private CandidateExecutor executor;
         private StudyListener listener = StudyListener.NONE;
@@ -406,7 +380,7 @@ public final class SampledHigherOrderAffinity {
          * @return this builder
          */
         public Builder architecture(String name) {
-            this.architecture = checkNotNull(name, "architecture");
+            recipe.architecture(name);
             return this;
         }
 
@@ -415,8 +389,7 @@ public final class SampledHigherOrderAffinity {
          * @return this builder
          */
         public Builder epochs(int value) {
-            checkArgument(value > 0, "epochs must be positive, got %s", value);
-            this.epochs = value;
+            recipe.epochs(value);
             return this;
         }
 
@@ -425,8 +398,7 @@ public final class SampledHigherOrderAffinity {
          * @return this builder
          */
         public Builder width(int value) {
-            checkArgument(value > 0, "width must be positive, got %s", value);
-            this.width = value;
+            recipe.width(value);
             return this;
         }
 
@@ -435,8 +407,7 @@ public final class SampledHigherOrderAffinity {
          * @return this builder
          */
         public Builder halfWidth(int value) {
-            checkArgument(value > 0, "half width must be positive, got %s", value);
-            this.halfWidth = value;
+            recipe.halfWidth(value);
             return this;
         }
 
@@ -445,8 +416,7 @@ public final class SampledHigherOrderAffinity {
          * @return this builder
          */
         public Builder batchSize(int value) {
-            checkArgument(value > 0, "batch size must be positive, got %s", value);
-            this.batchSize = value;
+            recipe.batchSize(value);
             return this;
         }
 
@@ -455,8 +425,7 @@ public final class SampledHigherOrderAffinity {
          * @return this builder
          */
         public Builder learningRate(float value) {
-            checkArgument(value > 0 && Float.isFinite(value), "learning rate must be positive, got %s", value);
-            this.learningRate = value;
+            recipe.learningRate(value);
             return this;
         }
 
@@ -465,7 +434,7 @@ public final class SampledHigherOrderAffinity {
          * @return this builder
          */
         public Builder seed(long value) {
-            this.seed = value;
+            recipe.seed(value);
             return this;
         }
 

@@ -26,6 +26,7 @@ import org.mtl4j.grouping.Groupings;
 import org.mtl4j.grouping.LossTable;
 import org.mtl4j.grouping.MeasuredLosses;
 import org.mtl4j.grouping.Selection;
+import org.mtl4j.grouping.estimators.NetworkRecipe;
 
 /**
  * The task-grouping study of Standley et al., "Which Tasks Should Be Learned Together in Multi-task Learning?"
@@ -66,18 +67,11 @@ public final class GroupingStudy {
     /** The folder of the per-candidate results. */
     public static final String CANDIDATES_DIR = "candidates";
 
+    private final NetworkRecipe recipe;
     private final ImmutableList<String> tasks;
-    private final String description;
     private final String setting;
     private final StudyApproximation approximation;
     private final double esaFraction;
-    private final String architecture;
-    private final int epochs;
-    private final int width;
-    private final int halfWidth;
-    private final int batchSize;
-    private final float learningRate;
-    private final long seed;
     private final ImmutableList<Double> budgets;
     private final Path directory;
     private final Path candidateDirectory;
@@ -86,18 +80,11 @@ public final class GroupingStudy {
     private final GroupingSolver solver = Groupings.exact();
 
     private GroupingStudy(Builder b) {
-        this.tasks = b.tasks;
-        this.description = b.description;
+        this.recipe = b.recipe.build(b.description, b.tasks);
+        this.tasks = recipe.tasks();
         this.setting = b.setting;
         this.approximation = b.approximation;
         this.esaFraction = b.esaFraction;
-        this.architecture = b.architecture;
-        this.epochs = b.epochs;
-        this.width = b.width;
-        this.halfWidth = b.halfWidth > 0 ? b.halfWidth : halfWidth(b.width);
-        this.batchSize = b.batchSize;
-        this.learningRate = b.learningRate;
-        this.seed = b.seed;
         this.budgets = b.budgets;
         this.directory = b.directory;
         this.candidateDirectory = b.candidateDirectory != null ? b.candidateDirectory
@@ -151,7 +138,7 @@ public final class GroupingStudy {
         List<CandidateSpec> out = new ArrayList<>();
         int n = tasks.size();
         for (String t : tasks) {
-            out.add(spec(List.of(t), true));
+            out.add(recipe.spec(List.of(t), true));
         }
         for (int mask = 1; mask < 1 << n; mask++) {
             int size = Integer.bitCount(mask);
@@ -164,27 +151,14 @@ public final class GroupingStudy {
                     members.add(tasks.get(t));
                 }
             }
-            out.add(spec(members, false));
+            out.add(recipe.spec(members));
         }
         ImmutableList<CandidateSpec> ordered = LossesCsv.canonicalOrder(tasks, out);
         if (approximation == StudyApproximation.ESA) {
-            int e = esaEpochs(esaFraction, epochs);
+            int e = esaEpochs(esaFraction, recipe.epochs());
             return ordered.stream().map(s -> s.withEpochs(e)).collect(ImmutableList.toImmutableList());
         }
         return ordered;
-    }
-
-    /**
-     * A fully trained network of this study.
-     *
-     * @param members its tasks
-     * @param half whether half-size
-     * @return the spec
-     */
-    CandidateSpec spec(List<String> members, boolean half) {
-        List<String> ordered = tasks.stream().filter(members::contains).toList();
-        return new CandidateSpec(description, LossesCsv.networkName(tasks, ordered, half), ordered, half,
-                half ? 0.5 : 1.0, architecture, half ? halfWidth : width, epochs, batchSize, learningRate, seed);
     }
 
     /**
@@ -235,7 +209,7 @@ public final class GroupingStudy {
         for (String name : wanted) {
             if (!full.containsKey(name)) {
                 Candidate c = selectionTable.candidate(name);
-                second.add(spec(new ArrayList<>(c.tasks()), name.endsWith("(half)")));
+                second.add(recipe.spec(c.tasks(), name.endsWith("(half)")));
             }
         }
         second = new ArrayList<>(LossesCsv.canonicalOrder(tasks, second));
@@ -328,20 +302,20 @@ public final class GroupingStudy {
         m.put("approximation", approximation.flag());
         m.put("selection_method", approximation.selectionMethod().flag());
         m.put("tasks", tasks);
-        m.put("data", description);
-        Map<String, Object> recipe = new LinkedHashMap<>();
-        recipe.put("architecture", architecture);
-        recipe.put("epochs", epochs);
+        m.put("data", recipe.description());
+        Map<String, Object> training = new LinkedHashMap<>();
+        training.put("architecture", recipe.architecture());
+        training.put("epochs", recipe.epochs());
         if (approximation == StudyApproximation.ESA) {
-            recipe.put("esa_fraction", esaFraction);
-            recipe.put("esa_epochs", esaEpochs(esaFraction, epochs));
+            training.put("esa_fraction", esaFraction);
+            training.put("esa_epochs", esaEpochs(esaFraction, recipe.epochs()));
         }
-        recipe.put("width", width);
-        recipe.put("half_width", halfWidth);
-        recipe.put("batch_size", batchSize);
-        recipe.put("learning_rate", learningRate);
-        recipe.put("seed", seed);
-        m.put("recipe", recipe);
+        training.put("width", recipe.width());
+        training.put("half_width", recipe.halfWidth());
+        training.put("batch_size", recipe.batchSize());
+        training.put("learning_rate", recipe.learningRate());
+        training.put("seed", recipe.seed());
+        m.put("recipe", training);
         List<Map<String, Object>> rows = new ArrayList<>();
         for (BudgetSweep.Row row : r.rows()) {
             Map<String, Object> x = new LinkedHashMap<>();
@@ -367,8 +341,9 @@ public final class GroupingStudy {
         Map<String, Double> perCandidate = new LinkedHashMap<>();
         for (CandidateResult c : r.candidates()) {
             train += c.seconds();
-            perCandidate.put(c.spec().name() + (c.spec().epochs() != epochs ? " (" + c.spec().epochs() + " epochs)"
-                    : ""), c.seconds());
+            int epochs = c.spec().epochs();
+            perCandidate.put(c.spec().name() + (epochs != recipe.epochs() ? " (" + epochs + " epochs)" : ""),
+                    c.seconds());
         }
         m.put("candidate_seconds_total", train);
         m.put("candidate_seconds", perCandidate);
@@ -393,13 +368,7 @@ public final class GroupingStudy {
         private String setting = "mtl4j";
         private StudyApproximation approximation = StudyApproximation.NONE;
         private double esaFraction = 0.2;
-        private String architecture = "hps";
-        private int epochs = 6;
-        private int width = 16;
-        private int halfWidth;
-        private int batchSize = 16;
-        private float learningRate = 2e-3f;
-        private long seed = 42;
+        private final NetworkRecipe.Builder recipe = NetworkRecipe.builder();
         private ImmutableList<Double> budgets = BudgetSweep.PAPER_BUDGETS;
         private Path directory;
         private Path candidateDirectory;
@@ -468,7 +437,7 @@ public final class GroupingStudy {
          * @return this builder
          */
         public Builder architecture(String name) {
-            this.architecture = checkNotNull(name, "architecture");
+            recipe.architecture(name);
             return this;
         }
 
@@ -477,8 +446,7 @@ public final class GroupingStudy {
          * @return this builder
          */
         public Builder epochs(int value) {
-            checkArgument(value > 0, "epochs must be positive, got %s", value);
-            this.epochs = value;
+            recipe.epochs(value);
             return this;
         }
 
@@ -487,8 +455,7 @@ public final class GroupingStudy {
          * @return this builder
          */
         public Builder width(int value) {
-            checkArgument(value > 0, "width must be positive, got %s", value);
-            this.width = value;
+            recipe.width(value);
             return this;
         }
 
@@ -497,8 +464,7 @@ public final class GroupingStudy {
          * @return this builder
          */
         public Builder halfWidth(int value) {
-            checkArgument(value > 0, "half width must be positive, got %s", value);
-            this.halfWidth = value;
+            recipe.halfWidth(value);
             return this;
         }
 
@@ -507,8 +473,7 @@ public final class GroupingStudy {
          * @return this builder
          */
         public Builder batchSize(int value) {
-            checkArgument(value > 0, "batch size must be positive, got %s", value);
-            this.batchSize = value;
+            recipe.batchSize(value);
             return this;
         }
 
@@ -517,8 +482,7 @@ public final class GroupingStudy {
          * @return this builder
          */
         public Builder learningRate(float value) {
-            checkArgument(value > 0 && Float.isFinite(value), "learning rate must be positive, got %s", value);
-            this.learningRate = value;
+            recipe.learningRate(value);
             return this;
         }
 
@@ -527,7 +491,7 @@ public final class GroupingStudy {
          * @return this builder
          */
         public Builder seed(long value) {
-            this.seed = value;
+            recipe.seed(value);
             return this;
         }
 

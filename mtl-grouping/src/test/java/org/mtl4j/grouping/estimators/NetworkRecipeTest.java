@@ -52,6 +52,11 @@ class NetworkRecipeTest {
         assertEquals(new CandidateSpec("linear", "ac", List.of("a", "c"), false, 1.0, "cnn", 20, 3, 8, 1e-3f, 7),
                 custom.get(7));
         assertEquals("202258a541d1d168", fingerprint(custom));
+        NetworkRecipe built = NetworkRecipe.builder().architecture("cnn").width(20).halfWidth(9).epochs(3)
+                .batchSize(8).learningRate(1e-3f).seed(7).build("linear", TASKS);
+        assertEquals(custom.get(0), built.spec(List.of("a"), true));
+        assertEquals(custom.get(7), built.spec(List.of("c", "a")));
+        assertEquals(GroupingStudy.halfWidth(16), NetworkRecipe.of("linear", TASKS).halfWidth());
         assertEquals("561f6b988b093d19", fingerprint(study().approximation(StudyApproximation.ESA).esaFraction(0.5)
                 .build().plan()));
         assertEquals("cc184fac4e3be73c", fingerprint(sampled().build().plan()));
