@@ -8,7 +8,6 @@ import com.google.common.collect.ImmutableMap;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
-import java.util.function.Predicate;
 
 /**
  * Exact choice of at most {@code B} task groups that may overlap, from a predicted value {@code a(G, t)} of every task
@@ -34,9 +33,10 @@ import java.util.function.Predicate;
  * {@code OPT = max over partitions of the tasks into at most B blocks T of Σ_T w(T)}, {@code w(T) = max_{G ⊇ T}
  * Σ_{t ∈ T} a(G, t)} — {@code O(3^K)} for {@code w}, {@code O(B·3^K)} for the partitions. Under GROUP_SUM a 0/1
  * knapsack over the candidate groups tabulates the best total of {@code c} distinct groups whose union is each subset
- * ({@code O(n·B·2^K)} for {@code n} candidates). A branch and bound then finds the set that wins the tie rule below: it grows sets of groups
- * in ascending mask order and prunes a node when the tasks it has not covered are not all in a later group, or when
- * its upper bound falls below the tie window. The bounds: under BEST_GROUP, every task's best remaining value
+ * ({@code O(n·B·2^K)} for {@code n} candidates); these tables are {@link SubsetTables}. A branch and bound
+ * ({@link TieSearch}) then finds the set that wins the tie rule below: it grows sets of groups in ascending mask order
+ * and prunes a node when the tasks it has not covered are not all in a later group, or when its upper bound falls
+ * below the tie window. The bounds: under BEST_GROUP, every task's best remaining value
  * {@code Σ_t max(served_t, max_{later G ∋ t} a(G, t))}, then the exact completion bound
  * {@code max_{U ⊇ uncovered} [Σ_{t ∉ U} served_t + best(r, U)]} ({@code best(r, U)} the partition table above for
  * the tasks {@code U} that the {@code r} remaining groups serve); under GROUP_SUM the chosen total plus the knapsack's
@@ -273,23 +273,7 @@ public final class OverlappingGroups {
      * @return the smallest number of groups whose union is every task
      */
     public static int minimumGroups(GroupValues values) {
-        int full = (1 << values.tasks().size()) - 1;
-        int[] fewest = new int[full + 1];
-        Arrays.fill(fewest, Integer.MAX_VALUE);
-        fewest[0] = 0;
-        int[] candidates = candidates(values);
-        for (int u = 0; u < full; u++) {
-            if (fewest[u] == Integer.MAX_VALUE) {
-                continue;
-            }
-            for (int g : candidates) {
-                int v = u | g;
-                if (v != u && fewest[u] + 1 < fewest[v]) {
-                    fewest[v] = fewest[u] + 1;
-                }
-            }
-        }
-        return fewest[full];
+        return SubsetTables.minimumGroups(values);
     }
 
     /**
@@ -314,11 +298,11 @@ public final class OverlappingGroups {
      * @throws IllegalArgumentException when no such set of candidate groups covers every task
      */
     public static Result solve(GroupValues values, Objective objective, int maxGroups, boolean exactly) {
-        Search s = new Search(values, objective, maxGroups, exactly);
-        double opt = s.optimum();
+        SubsetTables tables = new SubsetTables(values, objective, maxGroups, exactly);
+        double opt = tables.optimum();
         checkArgument(!Double.isNaN(opt), "no set of %s %s candidate groups covers every task of %s",
                 exactly ? "exactly" : "at most", maxGroups, values.tasks());
-        return result(values, objective, s.tieWinner(opt));
+        return result(values, objective, new TieSearch(values, objective, tables, maxGroups, exactly).tieWinner(opt));
     }
 
     /**
@@ -332,39 +316,21 @@ public final class OverlappingGroups {
      * @throws IllegalArgumentException when no allowed set covers every task
      */
     public static Result exhaustive(GroupValues values, Objective objective, int maxGroups, boolean exactly) {
-        checkArgument(maxGroups >= 1, "at least one group, got %s", maxGroups);
-        int[] candidates = candidates(values);
-        int from = exactly ? maxGroups : 1;
-        int to = Math.min(maxGroups, candidates.length);
-        double[] opt = {Double.NaN};
-        for (int c = from; c <= to; c++) {
-            forEachCombination(candidates.length, c, combo -> {
-                double v = evaluate(values, objective, pick(candidates, combo));
-                if (!Double.isNaN(v) && (Double.isNaN(opt[0]) || v > opt[0])) {
-                    opt[0] = v;
-                }
-                return false;
-            });
-        }
-        checkArgument(!Double.isNaN(opt[0]), "no set of %s %s candidate groups covers every task of %s",
-                exactly ? "exactly" : "at most", maxGroups, values.tasks());
-        double threshold = opt[0] - TIE * Math.max(1, Math.abs(opt[0]));
-        int[][] found = new int[1][];
-        for (int c = from; c <= to && found[0] == null; c++) {
-            forEachCombination(candidates.length, c, combo -> {
-                int[] masks = pick(candidates, combo);
-                double v = evaluate(values, objective, masks);
-                if (!Double.isNaN(v) && v >= threshold) {
-                    found[0] = masks;
-                    return true;
-                }
-                return false;
-            });
-        }
-        return result(values, objective, found[0]);
+        return result(values, objective, ExhaustiveGroups.tieWinner(values, objective, maxGroups, exactly));
     }
 
-    private static int[] candidates(GroupValues values) {
+    /**
+     * The lower end of the tie window, {@code OPT − 1e-9·max(1, |OPT|)}.
+     *
+     * @param optimum the optimum
+     * @return the smallest objective that ties with it
+     */
+    static double tieThreshold(double optimum) {
+        return optimum - TIE * Math.max(1, Math.abs(optimum));
+    }
+
+    /** The candidate groups' masks, ascending. */
+    static int[] candidates(GroupValues values) {
         List<Integer> out = new ArrayList<>();
         for (int mask = 1; mask < values.values().length; mask++) {
             if (values.isCandidate(mask)) {
@@ -372,38 +338,6 @@ public final class OverlappingGroups {
             }
         }
         return out.stream().mapToInt(Integer::intValue).toArray();
-    }
-
-    private static int[] pick(int[] candidates, int[] positions) {
-        int[] out = new int[positions.length];
-        for (int i = 0; i < out.length; i++) {
-            out[i] = candidates[positions[i]];
-        }
-        return out;
-    }
-
-    /** Visits the c-subsets of {0..n−1} in lexicographic order until the visitor returns true. */
-    private static void forEachCombination(int n, int c, Predicate<int[]> visitor) {
-        if (c > n) {
-            return;
-        }
-        int[] idx = new int[c];
-        for (int i = 0; i < c; i++) {
-            idx[i] = i;
-        }
-        while (!visitor.test(idx)) {
-            int i = c - 1;
-            while (i >= 0 && idx[i] == n - c + i) {
-                i--;
-            }
-            if (i < 0) {
-                return;
-            }
-            idx[i]++;
-            for (int j = i + 1; j < c; j++) {
-                idx[j] = idx[j - 1] + 1;
-            }
-        }
     }
 
     private static Result result(GroupValues values, Objective objective, int[] masks) {
@@ -446,289 +380,5 @@ public final class OverlappingGroups {
 
     static String name(List<String> tasks, int mask) {
         return AffinityGrouping.name(members(tasks, mask));
-    }
-
-    /**
-     * The optimum by dynamic programming over task subsets, then the tie winner by branch and bound in ascending mask
-     * order.
-     */
-    private static final class Search {
-
-        private static final double NONE = Double.NEGATIVE_INFINITY;
-
-        private final GroupValues values;
-        private final Objective objective;
-        private final int maxGroups;
-        private final boolean exactly;
-        private final int k;
-        private final int full;
-        private final int[] candidates;
-        /** the most groups a set can have: the budget, or the number of candidates when smaller */
-        private final int cap;
-        /** BEST_GROUP: {@code best[r][U]}, the best value of the tasks {@code U} served by at most r groups */
-        private double[][] best;
-        /** GROUP_SUM: {@code reach[r][U]}, the best total of exactly r distinct groups whose union contains U */
-        private double[][] reach;
-
-        // the branch and bound, in ascending mask order
-        private double[][] suffixMax;
-        private int[] suffixUnion;
-        private final double[] served;
-        private int covered;
-        private final int[] chosen;
-        private int count;
-        private double chosenTotal;
-        private double threshold;
-        private int limit;
-        private int[] winner;
-
-        Search(GroupValues values, Objective objective, int maxGroups, boolean exactly) {
-            checkArgument(maxGroups >= 1, "at least one group, got %s", maxGroups);
-            this.values = checkNotNull(values, "values");
-            this.objective = checkNotNull(objective, "objective");
-            this.maxGroups = maxGroups;
-            this.exactly = exactly;
-            this.k = values.tasks().size();
-            this.full = (1 << k) - 1;
-            this.candidates = OverlappingGroups.candidates(values);
-            this.cap = Math.min(maxGroups, candidates.length);
-            this.served = new double[k];
-            this.chosen = new int[cap];
-            if (objective == Objective.BEST_GROUP) {
-                tabulateBestGroup();
-            } else {
-                tabulateGroupSum();
-            }
-        }
-
-        /**
-         * BEST_GROUP: a chosen set serves every task in its best group, so the tasks split into blocks, one per group
-         * that serves them: {@code OPT = max over partitions of the tasks into at most B blocks T of Σ_T w(T)},
-         * {@code w(T) = max_{G ⊇ T} Σ_{t ∈ T} a(G, t)}. {@code O(3^K)} for {@code w}, {@code O(B·3^K)} for the
-         * partitions.
-         */
-        private void tabulateBestGroup() {
-            double[] w = new double[full + 1];
-            Arrays.fill(w, NONE);
-            double[] partial = new double[full + 1];
-            for (int g : candidates) {
-                // the submasks of g in increasing order: each one's sum extends a smaller submask's by one task
-                int t = 0;
-                do {
-                    t = (t - g) & g;
-                    if (t != 0) {
-                        int low = Integer.numberOfTrailingZeros(t);
-                        partial[t] = partial[t & (t - 1)] + values.values()[g][low];
-                        w[t] = Math.max(w[t], partial[t]);
-                    }
-                } while (t != g);
-            }
-            int rounds = Math.min(cap, k);
-            best = new double[cap + 1][full + 1];
-            Arrays.fill(best[0], NONE);
-            best[0][0] = 0;
-            for (int r = 1; r <= cap; r++) {
-                if (r > rounds) {
-                    best[r] = best[rounds];
-                    continue;
-                }
-                double[] prev = best[r - 1];
-                double[] cur = best[r];
-                cur[0] = 0;
-                for (int u = 1; u <= full; u++) {
-                    double v = prev[u];
-                    int low = u & -u;
-                    int rest = u ^ low;
-                    // blocks containing u's lowest task: low ∪ x for every x ⊆ rest
-                    int x = rest;
-                    while (true) {
-                        int block = x | low;
-                        double p = prev[u ^ block];
-                        if (w[block] != NONE && p != NONE) {
-                            v = Math.max(v, w[block] + p);
-                        }
-                        if (x == 0) {
-                            break;
-                        }
-                        x = (x - 1) & rest;
-                    }
-                    cur[u] = v;
-                }
-            }
-        }
-
-        /**
-         * GROUP_SUM: a 0/1 knapsack over the candidate groups, {@code sets[c][S]} = the best total of c distinct groups
-         * whose union is S ({@code O(n·B·2^K)}), then the best total of c groups whose union contains U (superset
-         * maxima).
-         */
-        private void tabulateGroupSum() {
-            double[][] sets = new double[cap + 1][full + 1];
-            for (double[] row : sets) {
-                Arrays.fill(row, NONE);
-            }
-            sets[0][0] = 0;
-            int taken = 0;
-            for (int g : candidates) {
-                double v = values.total(g);
-                taken++;
-                for (int c = Math.min(cap, taken); c >= 1; c--) {
-                    double[] from = sets[c - 1];
-                    double[] to = sets[c];
-                    for (int u = 0; u <= full; u++) {
-                        if (from[u] != NONE && from[u] + v > to[u | g]) {
-                            to[u | g] = from[u] + v;
-                        }
-                    }
-                }
-            }
-            reach = new double[cap + 1][];
-            for (int c = 0; c <= cap; c++) {
-                double[] h = sets[c].clone();
-                for (int bit = 1; bit <= full; bit <<= 1) {
-                    for (int u = 0; u <= full; u++) {
-                        if ((u & bit) == 0 && h[u | bit] > h[u]) {
-                            h[u] = h[u | bit];
-                        }
-                    }
-                }
-                reach[c] = h;
-            }
-        }
-
-        /** The optimum, or NaN when no allowed set covers every task. */
-        double optimum() {
-            double opt = NONE;
-            if (exactly && maxGroups > candidates.length) {
-                return Double.NaN;
-            }
-            if (objective == Objective.BEST_GROUP) {
-                // extra groups never lower BEST_GROUP: exactly B groups reach the same optimum as at most B
-                opt = best[cap][full];
-            } else if (exactly) {
-                opt = reach[cap][full];
-            } else {
-                for (int c = 1; c <= cap; c++) {
-                    opt = Math.max(opt, reach[c][full]);
-                }
-            }
-            return opt == NONE ? Double.NaN : opt;
-        }
-
-        /**
-         * The tie winner: for c = 1, 2, … (only B with {@code exactly}) the first set of c groups, in lexicographic
-         * order of ascending masks, whose objective is within the tie window of the optimum.
-         */
-        int[] tieWinner(double optimum) {
-            int n = candidates.length;
-            suffixMax = new double[n + 1][k];
-            suffixUnion = new int[n + 1];
-            Arrays.fill(suffixMax[n], NONE);
-            for (int p = n - 1; p >= 0; p--) {
-                int m = candidates[p];
-                suffixUnion[p] = suffixUnion[p + 1] | m;
-                for (int t = 0; t < k; t++) {
-                    double v = (m & (1 << t)) != 0 ? values.values()[m][t] : NONE;
-                    suffixMax[p][t] = Math.max(suffixMax[p + 1][t], v);
-                }
-            }
-            threshold = optimum - TIE * Math.max(1, Math.abs(optimum));
-            for (int c = exactly ? maxGroups : 1; c <= cap; c++) {
-                limit = c;
-                winner = null;
-                Arrays.fill(served, NONE);
-                covered = 0;
-                count = 0;
-                chosenTotal = 0;
-                grow(0);
-                if (winner != null) {
-                    return winner;
-                }
-            }
-            throw new AssertionError("the optimum " + optimum + " was not met again");
-        }
-
-        /** Offers the current set when it has {@code limit} groups, else grows it by a group at a position ≥ from. */
-        private void grow(int from) {
-            if (count == limit) {
-                if (covered == full) {
-                    int[] set = Arrays.copyOf(chosen, count);
-                    if (evaluate(values, objective, set) >= threshold) {
-                        winner = set;
-                    }
-                }
-                return;
-            }
-            for (int p = from; p < candidates.length && winner == null; p++) {
-                if (!promising(p)) {
-                    // the bounds only shrink as p grows: no later position can reach the tie set either
-                    return;
-                }
-                int m = candidates[p];
-                double[] saved = served.clone();
-                int savedCovered = covered;
-                double savedTotal = chosenTotal;
-                for (int t = 0; t < k; t++) {
-                    if ((m & (1 << t)) != 0) {
-                        served[t] = Math.max(served[t], values.values()[m][t]);
-                    }
-                }
-                covered |= m;
-                chosenTotal += objective == Objective.GROUP_SUM ? values.total(m) : 0;
-                chosen[count++] = m;
-                grow(p + 1);
-                count--;
-                covered = savedCovered;
-                chosenTotal = savedTotal;
-                System.arraycopy(saved, 0, served, 0, k);
-            }
-        }
-
-        /** Whether adding {@code limit − count} groups, the first at position p or later, can reach the tie set. */
-        private boolean promising(int p) {
-            int r = limit - count;
-            if (r > candidates.length - p) {
-                return false;
-            }
-            int uncovered = full & ~covered;
-            int reachable = suffixUnion[p];
-            if ((uncovered & ~reachable) != 0) {
-                return false;
-            }
-            if (objective == Objective.GROUP_SUM) {
-                return chosenTotal + reach[r][uncovered] >= threshold;
-            }
-            // every task's best remaining value
-            double perTask = 0;
-            for (int t = 0; t < k; t++) {
-                boolean in = (covered & (1 << t)) != 0;
-                perTask += in ? Math.max(served[t], suffixMax[p][t]) : suffixMax[p][t];
-            }
-            if (perTask < threshold) {
-                return false;
-            }
-            // the tasks U that new groups serve (every uncovered one) split into at most r blocks: the others keep
-            // their value
-            int improvable = covered & reachable;
-            double kept = 0;
-            for (int t = 0; t < k; t++) {
-                if ((covered & (1 << t)) != 0) {
-                    kept += served[t];
-                }
-            }
-            int x = 0;
-            do {
-                double lost = 0;
-                for (int y = x; y != 0; y &= y - 1) {
-                    lost += served[Integer.numberOfTrailingZeros(y)];
-                }
-                double b = best[r][uncovered | x];
-                if (b != NONE && kept - lost + b >= threshold) {
-                    return true;
-                }
-                x = (x - improvable) & improvable;
-            } while (x != 0);
-            return false;
-        }
     }
 }
