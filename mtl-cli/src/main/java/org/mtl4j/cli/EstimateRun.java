@@ -21,7 +21,7 @@ import org.mtl4j.grouping.estimators.GainPredictor;
 import org.mtl4j.grouping.estimators.GradTae;
 import org.mtl4j.grouping.estimators.HigherOrderSurrogate;
 import org.mtl4j.grouping.estimators.MetaGainSampling;
-import org.mtl4j.grouping.estimators.NetworkRecipe;
+import org.mtl4j.grouping.study.NetworkRecipe;
 import org.mtl4j.grouping.estimators.SampledHigherOrderAffinity;
 import org.mtl4j.grouping.study.CandidateExecutor;
 import org.mtl4j.grouping.study.CandidateResult;

@@ -18,7 +18,7 @@ import org.mtl4j.runs.GroupingData;
 import com.google.common.collect.ImmutableList;
 import org.mtl4j.grouping.estimators.GainPredictor;
 import org.mtl4j.grouping.estimators.MetaGainSampling;
-import org.mtl4j.grouping.estimators.NetworkRecipe;
+import org.mtl4j.grouping.study.NetworkRecipe;
 import org.mtl4j.grouping.study.CandidateExecutor;
 import org.mtl4j.grouping.study.CandidateResult;
 import org.mtl4j.grouping.study.GroupingStudy;

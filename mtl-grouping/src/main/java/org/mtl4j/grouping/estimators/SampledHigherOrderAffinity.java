@@ -25,6 +25,7 @@ import org.mtl4j.grouping.study.CandidateResult;
 import org.mtl4j.grouping.study.CandidateSpec;
 import org.mtl4j.grouping.study.CandidateStore;
 import org.mtl4j.grouping.study.GroupingStudy;
+import org.mtl4j.grouping.study.NetworkRecipe;
 import org.mtl4j.grouping.study.StudyListener;
 
 /**

@@ -26,7 +26,6 @@ import org.mtl4j.grouping.Groupings;
 import org.mtl4j.grouping.LossTable;
 import org.mtl4j.grouping.MeasuredLosses;
 import org.mtl4j.grouping.Selection;
-import org.mtl4j.grouping.estimators.NetworkRecipe;
 
 /**
  * The task-grouping study of Standley et al., "Which Tasks Should Be Learned Together in Multi-task Learning?"

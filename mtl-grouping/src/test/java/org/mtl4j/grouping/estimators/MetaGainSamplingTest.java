@@ -18,6 +18,7 @@ import org.mtl4j.grouping.MeasuredLosses;
 import org.mtl4j.grouping.estimators.SampledHigherOrderAffinityTest.LinearModelExecutor;
 import org.mtl4j.grouping.study.CandidateSpec;
 import org.mtl4j.grouping.study.GroupingStudy;
+import org.mtl4j.grouping.study.NetworkRecipe;
 import org.mtl4j.grouping.study.StudyListener;
 
 /** MTG-Net's active sampling end to end on the known linear loss model: picks, completion, files, resumption. */

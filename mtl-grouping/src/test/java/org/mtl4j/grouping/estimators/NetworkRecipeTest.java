@@ -12,6 +12,7 @@ import org.junit.jupiter.api.Test;
 import org.mtl4j.grouping.estimators.SampledHigherOrderAffinityTest.LinearModelExecutor;
 import org.mtl4j.grouping.study.CandidateSpec;
 import org.mtl4j.grouping.study.GroupingStudy;
+import org.mtl4j.grouping.study.NetworkRecipe;
 import org.mtl4j.grouping.study.StudyApproximation;
 
 /**

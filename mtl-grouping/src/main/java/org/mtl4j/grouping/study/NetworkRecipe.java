@@ -1,4 +1,4 @@
-package org.mtl4j.grouping.estimators;
+package org.mtl4j.grouping.study;
 
 import static com.google.common.base.Preconditions.checkArgument;
 import static com.google.common.base.Preconditions.checkNotNull;
@@ -7,9 +7,6 @@ import com.google.common.collect.ImmutableList;
 import java.util.Collection;
 import java.util.HashSet;
 import java.util.List;
-import org.mtl4j.grouping.study.CandidateSpec;
-import org.mtl4j.grouping.study.GroupingStudy;
-import org.mtl4j.grouping.study.LossesCsv;
 
 /**
  * How every network of a grouping study or estimate is trained, and the {@link CandidateSpec} of one task subset
