@@ -77,46 +77,11 @@ public final class Architectures {
      * @throws IllegalArgumentException naming the unknown name and the available ones
      */
     public static Architecture byName(String name) {
-        if (name.equals(BranchedArchitecture.NAME) || name.startsWith(BranchedArchitecture.NAME + ":")) {
-            return BranchedArchitecture.parse(name);
-        }
-        if (name.contains(":")) { // a full spec with options, as results.json and saved models record it
-            return new BuiltInComponents().architecture(name).orElseThrow(() -> new IllegalArgumentException(
-                    "unknown architecture '" + name + "'; available: " + NAMES));
-        }
-        switch (name) {
-            case "hps":
-                return hardSharing();
-            case "soft":
-                return softSharing();
-            case "cross-stitch":
-                return crossStitch();
-            case "mtan":
-                return mtan();
-            case "padnet":
-                return padNet();
-            case "mmoe":
-                return mmoe();
-            case "nddr-cnn":
-                return nddrCnn();
-            case "mtinet":
-                return mtiNet();
-            case "ltb":
-                return learningToBranch();
-            case "cgc":
-                return cgc();
-            case "ple":
-                return ple();
-            case "dselect-k":
-                return dselectK();
-            default:
-                throw new IllegalArgumentException("unknown architecture '" + name + "'; available: " + NAMES);
-        }
+        return ArchitectureSpecs.parse(name);
     }
 
     /** The command-line names {@link #byName(String)} accepts. */
-    public static final String NAMES = "hps, soft, cross-stitch, mtan, padnet, mmoe, cgc, ple, dselect-k, nddr-cnn, "
-            + "mtinet, ltb, branched:tree=TREE, branched:affinity=FILE,budget=B";
+    public static final String NAMES = ArchitectureSpecs.NAMES;
 
     /**
      * Hard parameter sharing with heads of width {@value #DEFAULT_HEAD_WIDTH}.
