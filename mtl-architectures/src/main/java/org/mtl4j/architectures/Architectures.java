@@ -1,14 +1,10 @@
 package org.mtl4j.architectures;
 
 import static com.google.common.base.Preconditions.checkArgument;
+import static org.mtl4j.architectures.BlockArchitecture.checkHeadWidth;
 
-import ai.djl.ndarray.types.Shape;
-import com.google.common.collect.ImmutableList;
 import java.nio.file.Path;
 import org.mtl4j.core.model.Architecture;
-import org.mtl4j.core.model.EncoderFactory;
-import org.mtl4j.core.model.MultiTaskBlock;
-import org.mtl4j.core.task.Task;
 import org.mtl4j.core.weighting.GradientMode;
 
 /**
@@ -100,9 +96,8 @@ public final class Architectures {
      */
     public static Architecture hardSharing(int headWidth) {
         checkHeadWidth(headWidth);
-        return architecture("hps", "hps:head=" + headWidth,
-                (input, tasks, encoder) -> new HardSharingBlock(input, tasks, encoder, headWidth),
-                "hard sharing");
+        return new BlockArchitecture("hps", "hps:head=" + headWidth, "hard sharing",
+                (input, tasks, encoder) -> new HardSharingBlock(input, tasks, encoder, headWidth));
     }
 
     /**
@@ -136,9 +131,8 @@ public final class Architectures {
         checkArgument(strength >= 0 && Double.isFinite(strength),
                 "soft-sharing strength must be finite and non-negative, got %s", strength);
         checkHeadWidth(headWidth);
-        return architecture("soft", "soft:strength=" + strength + ",head=" + headWidth,
-                (input, tasks, encoder) -> new SoftSharingBlock(input, tasks, encoder, headWidth, strength),
-                "soft sharing");
+        return new BlockArchitecture("soft", "soft:strength=" + strength + ",head=" + headWidth, "soft sharing",
+                (input, tasks, encoder) -> new SoftSharingBlock(input, tasks, encoder, headWidth, strength));
     }
 
     /**
@@ -176,12 +170,12 @@ public final class Architectures {
         checkArgument(Double.isFinite(self), "the cross-stitch weight of a column on itself must be finite, got %s",
                 self);
         checkHeadWidth(headWidth);
-        return architecture("cross-stitch", "cross-stitch:self=" + self + ",other="
-                + (Double.isNaN(other) ? "auto" : Double.toString(other)) + ",head=" + headWidth,
+        return new BlockArchitecture("cross-stitch", "cross-stitch:self=" + self + ",other="
+                + (Double.isNaN(other) ? "auto" : Double.toString(other)) + ",head=" + headWidth, "cross-stitch",
                 (input, tasks, encoder) -> {
             double o = Double.isNaN(other) ? (tasks.size() > 1 ? (1 - self) / (tasks.size() - 1) : 0) : other;
             return new CrossStitchBlock(input, tasks, encoder, headWidth, self, o);
-        }, "cross-stitch");
+        });
     }
 
     /**
@@ -201,8 +195,8 @@ public final class Architectures {
      */
     public static Architecture mtan(int headWidth) {
         checkHeadWidth(headWidth);
-        return architecture("mtan", "mtan:head=" + headWidth,
-                (input, tasks, encoder) -> new MtanBlock(input, tasks, encoder, headWidth), "MTAN");
+        return new BlockArchitecture("mtan", "mtan:head=" + headWidth, "MTAN",
+                (input, tasks, encoder) -> new MtanBlock(input, tasks, encoder, headWidth));
     }
 
     /**
@@ -225,9 +219,9 @@ public final class Architectures {
         checkArgument(channels >= 0, "PAD-Net distillation channels must be positive (or 0 for the encoder's), "
                 + "got %s", channels);
         checkHeadWidth(headWidth);
-        return architecture("padnet", "padnet:channels=" + channels + ",head=" + headWidth,
+        return new BlockArchitecture("padnet", "padnet:channels=" + channels + ",head=" + headWidth, "PAD-Net",
                 (input, tasks, encoder) -> new PadNetBlock(input, tasks, encoder,
-                channels == 0 ? encoder.outputChannels() : channels, headWidth), "PAD-Net");
+                channels == 0 ? encoder.outputChannels() : channels, headWidth));
     }
 
     /**
@@ -259,8 +253,8 @@ public final class Architectures {
     public static Architecture mmoe(int experts, int headWidth) {
         checkArgument(experts > 0, "MMoE needs at least one expert, got %s", experts);
         checkHeadWidth(headWidth);
-        return architecture("mmoe", "mmoe:experts=" + experts + ",head=" + headWidth,
-                (input, tasks, encoder) -> new MmoeBlock(input, tasks, encoder, experts, headWidth), "MMoE");
+        return new BlockArchitecture("mmoe", "mmoe:experts=" + experts + ",head=" + headWidth, "MMoE",
+                (input, tasks, encoder) -> new MmoeBlock(input, tasks, encoder, experts, headWidth));
     }
 
     /** The default initial weight of an NDDR layer on a task's own channel (NDDR-CNN's α, as the reference). */
@@ -293,9 +287,8 @@ public final class Architectures {
         checkArgument(Double.isFinite(alpha) && Double.isFinite(beta),
                 "NDDR initial weights must be finite, got alpha %s and beta %s", alpha, beta);
         checkHeadWidth(headWidth);
-        return architecture("nddr-cnn", "nddr-cnn:alpha=" + alpha + ",beta=" + beta + ",head=" + headWidth,
-                (input, tasks, encoder) -> new NddrCnnBlock(input, tasks, encoder, headWidth, alpha, beta),
-                "NDDR-CNN");
+        return new BlockArchitecture("nddr-cnn", "nddr-cnn:alpha=" + alpha + ",beta=" + beta + ",head=" + headWidth,
+                "NDDR-CNN", (input, tasks, encoder) -> new NddrCnnBlock(input, tasks, encoder, headWidth, alpha, beta));
     }
 
     /**
@@ -316,8 +309,8 @@ public final class Architectures {
      */
     public static Architecture mtiNet(int headWidth) {
         checkHeadWidth(headWidth);
-        return architecture("mtinet", "mtinet:head=" + headWidth,
-                (input, tasks, encoder) -> new MtiNetBlock(input, tasks, encoder, headWidth), "MTI-Net");
+        return new BlockArchitecture("mtinet", "mtinet:head=" + headWidth, "MTI-Net",
+                (input, tasks, encoder) -> new MtiNetBlock(input, tasks, encoder, headWidth));
     }
 
     /**
@@ -355,9 +348,9 @@ public final class Architectures {
         checkArgument(temperature > 0 && Double.isFinite(temperature),
                 "the LTB temperature must be positive, got %s", temperature);
         checkHeadWidth(headWidth);
-        return architecture("ltb", "ltb:search=" + searchEpochs + ",tau=" + temperature + ",head=" + headWidth,
-                (input, tasks, encoder) -> new LearningToBranchBlock(input, tasks, encoder, headWidth, searchEpochs,
-                        temperature), "LTB");
+        return new BlockArchitecture("ltb", "ltb:search=" + searchEpochs + ",tau=" + temperature + ",head="
+                + headWidth, "LTB", (input, tasks, encoder) -> new LearningToBranchBlock(input, tasks, encoder,
+                headWidth, searchEpochs, temperature));
     }
 
     /**
@@ -498,42 +491,5 @@ public final class Architectures {
      */
     public static Architecture branched(Path affinity, String budget) {
         return BranchedArchitecture.fromAffinity(affinity, BranchedTrees.Budget.parameters(budget), DEFAULT_HEAD_WIDTH);
-    }
-
-    private static void checkHeadWidth(int headWidth) {
-        checkArgument(headWidth > 0, "head width must be positive, got %s", headWidth);
-    }
-
-    /** Builds a block from the input shape, the tasks and the encoder design. */
-    @FunctionalInterface
-    private interface Factory {
-        MultiTaskBlock create(Shape inputShape, ImmutableList<Task> tasks, EncoderFactory encoder);
-    }
-
-    private static Architecture architecture(String name, String spec, Factory factory, String title) {
-        return new Architecture() {
-            @Override
-            public String name() {
-                return name;
-            }
-
-            @Override
-            public String spec() {
-                return spec;
-            }
-
-            @Override
-            public MultiTaskBlock create(Shape inputShape, ImmutableList<Task> tasks, EncoderFactory encoder) {
-                checkArgument(inputShape.dimension() == 3 || inputShape.dimension() == 1,
-                        "%s takes images (C, H, W) or vectors (F), got input shape %s", title, inputShape);
-                checkArgument(!tasks.isEmpty(), "%s needs at least one task", title);
-                return factory.create(inputShape, tasks, encoder);
-            }
-
-            @Override
-            public String toString() {
-                return name;
-            }
-        };
     }
 }

@@ -53,7 +53,7 @@ public final class BranchedArchitecture implements Architecture {
 
     private BranchedArchitecture(BranchTree tree, Path affinityFile, TaskDissimilarity dissimilarity,
             BranchedTrees.Budget budget, int headWidth) {
-        checkArgument(headWidth > 0, "head width must be positive, got %s", headWidth);
+        BlockArchitecture.checkHeadWidth(headWidth);
         this.tree = tree;
         this.affinityFile = affinityFile;
         this.dissimilarity = dissimilarity;

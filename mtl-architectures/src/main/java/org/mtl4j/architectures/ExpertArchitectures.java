@@ -1,13 +1,9 @@
 package org.mtl4j.architectures;
 
 import static com.google.common.base.Preconditions.checkArgument;
+import static org.mtl4j.architectures.BlockArchitecture.checkHeadWidth;
 
-import ai.djl.ndarray.types.Shape;
-import com.google.common.collect.ImmutableList;
 import org.mtl4j.core.model.Architecture;
-import org.mtl4j.core.model.EncoderFactory;
-import org.mtl4j.core.model.MultiTaskBlock;
-import org.mtl4j.core.task.Task;
 
 /**
  * The mixture-of-experts architectures beyond MMoE (CGC, PLE, DSelect-k): names, specs and argument checks, in one
@@ -43,8 +39,8 @@ final class ExpertArchitectures {
     static Architecture cgc(int shared, int perTask, int headWidth) {
         checkExperts("CGC", shared, perTask);
         checkHeadWidth(headWidth);
-        return architecture("cgc", "cgc:shared=" + shared + ",specific=" + perTask + ",head=" + headWidth, "CGC",
-                (input, tasks, encoder) -> new CgcBlock(input, tasks, encoder, shared, perTask, headWidth));
+        return new BlockArchitecture("cgc", "cgc:shared=" + shared + ",specific=" + perTask + ",head=" + headWidth,
+                "CGC", (input, tasks, encoder) -> new CgcBlock(input, tasks, encoder, shared, perTask, headWidth));
     }
 
     /**
@@ -58,8 +54,8 @@ final class ExpertArchitectures {
     static Architecture ple(int shared, int perTask, int headWidth) {
         checkExperts("PLE", shared, perTask);
         checkHeadWidth(headWidth);
-        return architecture("ple", "ple:shared=" + shared + ",specific=" + perTask + ",head=" + headWidth, "PLE",
-                (input, tasks, encoder) -> new PleBlock(input, tasks, encoder, shared, perTask, headWidth));
+        return new BlockArchitecture("ple", "ple:shared=" + shared + ",specific=" + perTask + ",head=" + headWidth,
+                "PLE", (input, tasks, encoder) -> new PleBlock(input, tasks, encoder, shared, perTask, headWidth));
     }
 
     /**
@@ -80,7 +76,7 @@ final class ExpertArchitectures {
         checkArgument(entropy >= 0 && Double.isFinite(entropy),
                 "DSelect-k's entropy strength must be finite and non-negative, got %s", entropy);
         checkHeadWidth(headWidth);
-        return architecture("dselect-k", "dselect-k:experts=" + experts + ",k=" + nonzeros + ",gamma=" + gamma
+        return new BlockArchitecture("dselect-k", "dselect-k:experts=" + experts + ",k=" + nonzeros + ",gamma=" + gamma
                 + ",entropy=" + entropy + ",head=" + headWidth, "DSelect-k",
                 (input, tasks, encoder) -> new DSelectKBlock(input, tasks, encoder, experts, nonzeros, gamma, entropy,
                         headWidth));
@@ -89,42 +85,5 @@ final class ExpertArchitectures {
     private static void checkExperts(String title, int shared, int perTask) {
         checkArgument(shared > 0, "%s needs at least one shared expert, got %s", title, shared);
         checkArgument(perTask >= 0, "%s's experts per task must not be negative, got %s", title, perTask);
-    }
-
-    private static void checkHeadWidth(int headWidth) {
-        checkArgument(headWidth > 0, "head width must be positive, got %s", headWidth);
-    }
-
-    /** Builds a block from the input shape, the tasks and the encoder design. */
-    @FunctionalInterface
-    private interface Factory {
-        MultiTaskBlock create(Shape inputShape, ImmutableList<Task> tasks, EncoderFactory encoder);
-    }
-
-    private static Architecture architecture(String name, String spec, String title, Factory factory) {
-        return new Architecture() {
-            @Override
-            public String name() {
-                return name;
-            }
-
-            @Override
-            public String spec() {
-                return spec;
-            }
-
-            @Override
-            public MultiTaskBlock create(Shape inputShape, ImmutableList<Task> tasks, EncoderFactory encoder) {
-                checkArgument(inputShape.dimension() == 3 || inputShape.dimension() == 1,
-                        "%s takes images (C, H, W) or vectors (F), got input shape %s", title, inputShape);
-                checkArgument(!tasks.isEmpty(), "%s needs at least one task", title);
-                return factory.create(inputShape, tasks, encoder);
-            }
-
-            @Override
-            public String toString() {
-                return name;
-            }
-        };
     }
 }
