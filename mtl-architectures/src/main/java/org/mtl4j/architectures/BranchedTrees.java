@@ -10,12 +10,9 @@ import ai.djl.nn.Block;
 import ai.djl.nn.SequentialBlock;
 import ai.djl.training.initializer.Initializer;
 import java.math.BigDecimal;
-import java.util.ArrayList;
 import java.util.Arrays;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Locale;
-import java.util.Map;
 
 /**
  * Chooses the tree of a {@link BranchedBlock} from task dissimilarities under a budget, after Vandenhende,
@@ -42,15 +39,13 @@ import java.util.Map;
  * stage {@code j − 1}), keeping for each partition the Pareto front of (parameters, multiply-adds, score) of the
  * trees that end in it within the budget. Because score and cost add up over the stages, this finds the tree of
  * lowest score within the budget; ties go to the fewer parameters, then to the fewer multiply-adds, then to the
- * tree that comes first in a fixed enumeration order (so the choice is reproducible). (The paper enumerates candidate trees by clustering; the exact search
- * includes every tree it could produce.)
+ * tree that comes first in a fixed enumeration order (so the choice is reproducible). (The paper enumerates
+ * candidate trees by clustering; the exact search includes every tree it could produce.)
  */
 public final class BranchedTrees {
 
     /** The largest number of tasks the exact search accepts (Bell(8) = 4140 partitions). */
     public static final int MAX_TASKS = 8;
-
-    private static final double TIE = 1e-12;
 
     private BranchedTrees() {}
 
@@ -361,241 +356,6 @@ public final class BranchedTrees {
      *     encoder
      */
     public static Plan best(TaskDissimilarity dissimilarity, ColumnCost column, Budget budget) {
-        List<String> tasks = dissimilarity.tasks();
-        int k = tasks.size();
-        int stages = column.parameters().length;
-        checkArgument(k <= MAX_TASKS, "the branched-tree search is exact and takes at most %s tasks, got %s; give "
-                + "the tree by hand (branched:tree=...)", MAX_TASKS, k);
-        List<double[][]> d = dissimilarity.forStages(stages);
-        double maxParams = budget.parameters().resolve(column.totalParameters());
-        double maxMacs = budget.multiplyAdds().resolve(column.totalMultiplyAdds());
-        checkArgument(column.totalParameters() <= maxParams * (1 + TIE) && column.totalMultiplyAdds()
-                <= maxMacs * (1 + TIE), "budget %s is below the cost of the fully shared encoder (%s parameters, "
-                + "%s multiply-adds per sample): no tree fits", budget,
-                String.format(Locale.ROOT, "%,d", column.totalParameters()),
-                NetworkCost.human(column.totalMultiplyAdds()));
-
-        Partitions partitions = new Partitions(k);
-        int n = partitions.size();
-        // the score of every partition at every stage
-        double[][] score = new double[stages][n];
-        for (int j = 0; j < stages; j++) {
-            for (int p = 0; p < n; p++) {
-                score[j][p] = partitions.score(p, d.get(j));
-            }
-        }
-        List<List<Entry>> fronts = new ArrayList<>();
-        for (int p = 0; p < n; p++) {
-            List<Entry> front = new ArrayList<>();
-            long params = partitions.blocks(p) * column.parameters()[0];
-            long macs = partitions.blocks(p) * column.multiplyAdds()[0];
-            if (fits(params, macs, maxParams, maxMacs)) {
-                front.add(new Entry(score[0][p], params, macs, new int[] {p}));
-            }
-            fronts.add(front);
-        }
-        long[] count = new long[n];
-        Arrays.fill(count, 1);
-        for (int j = 1; j < stages; j++) {
-            List<List<Entry>> next = new ArrayList<>();
-            long[] nextCount = new long[n];
-            for (int p = 0; p < n; p++) {
-                List<Entry> front = new ArrayList<>();
-                long stageParams = partitions.blocks(p) * column.parameters()[j];
-                long stageMacs = partitions.blocks(p) * column.multiplyAdds()[j];
-                for (int q : partitions.coarsenings(p)) {
-                    nextCount[p] += count[q];
-                    for (Entry e : fronts.get(q)) {
-                        long params = e.params + stageParams;
-                        long macs = e.macs + stageMacs;
-                        if (fits(params, macs, maxParams, maxMacs)) {
-                            int[] chain = Arrays.copyOf(e.chain, j + 1);
-                            chain[j] = p;
-                            add(front, new Entry(e.score + score[j][p], params, macs, chain));
-                        }
-                    }
-                }
-                next.add(front);
-            }
-            fronts = next;
-            count = nextCount;
-        }
-        Entry best = null;
-        for (List<Entry> front : fronts) {
-            for (Entry e : front) {
-                if (best == null || better(e, best)) {
-                    best = e;
-                }
-            }
-        }
-        long trees = Arrays.stream(count).sum();
-        // the fully shared tree always fits, so there is a best tree
-        checkNotNull(best, "internal: no tree within the budget");
-        List<int[]> labels = new ArrayList<>();
-        for (int p : best.chain) {
-            labels.add(partitions.labels(p));
-        }
-        BranchTree tree = BranchTree.of(tasks, labels);
-        double[] stageScores = new double[stages];
-        for (int j = 0; j < stages; j++) {
-            stageScores[j] = score[j][best.chain[j]];
-        }
-        return new Plan(tree, best.score, stageScores, best.params, best.macs, column, budget, trees,
-                dissimilarity.source());
-    }
-
-    private static boolean fits(long params, long macs, double maxParams, double maxMacs) {
-        return params <= maxParams * (1 + TIE) && macs <= maxMacs * (1 + TIE);
-    }
-
-    /** A tree that ends in a partition: its score and cost so far, and its partitions stage by stage. */
-    private record Entry(double score, long params, long macs, int[] chain) {}
-
-    /** Lower score, then fewer parameters, then fewer multiply-adds, then the earlier chain. */
-    private static boolean better(Entry a, Entry b) {
-        if (Math.abs(a.score - b.score) > TIE) {
-            return a.score < b.score;
-        }
-        if (a.params != b.params) {
-            return a.params < b.params;
-        }
-        if (a.macs != b.macs) {
-            return a.macs < b.macs;
-        }
-        return Arrays.compare(a.chain, b.chain) < 0;
-    }
-
-    /** Adds an entry to a Pareto front of (score, parameters, multiply-adds), dropping dominated entries. */
-    private static void add(List<Entry> front, Entry e) {
-        for (int i = 0; i < front.size(); i++) {
-            Entry f = front.get(i);
-            if (dominates(f, e)) {
-                return;
-            }
-        }
-        front.removeIf(f -> dominates(e, f));
-        front.add(e);
-    }
-
-    private static boolean dominates(Entry a, Entry b) {
-        boolean noWorse = a.score <= b.score + TIE && a.params <= b.params && a.macs <= b.macs;
-        if (!noWorse) {
-            return false;
-        }
-        boolean same = Math.abs(a.score - b.score) <= TIE && a.params == b.params && a.macs == b.macs;
-        return !same || Arrays.compare(a.chain, b.chain) <= 0;
-    }
-
-    /**
-     * All set partitions of {0 … K−1} as restricted growth strings ({@code labels[0] = 0},
-     * {@code labels[i] ≤ 1 + max(labels[0..i−1])}), in lexicographic order, with their coarsenings.
-     */
-    static final class Partitions {
-
-        private final int k;
-        private final List<int[]> all = new ArrayList<>();
-        private final Map<String, Integer> index = new HashMap<>();
-        private final List<int[]> coarsenings = new ArrayList<>();
-
-        Partitions(int k) {
-            checkArgument(k >= 1, "at least one task");
-            this.k = k;
-            grow(new int[k], 0, -1);
-            for (int p = 0; p < all.size(); p++) {
-                index.put(Arrays.toString(all.get(p)), p);
-            }
-            List<List<int[]>> groupings = new ArrayList<>();
-            for (int n = 0; n <= k; n++) {
-                groupings.add(enumerate(n));
-            }
-            for (int[] p : all) {
-                List<int[]> merges = groupings.get(blocks(p));
-                int[] out = new int[merges.size()];
-                for (int g = 0; g < out.length; g++) {
-                    int[] merged = new int[k];
-                    for (int i = 0; i < k; i++) {
-                        merged[i] = merges.get(g)[p[i]];
-                    }
-                    out[g] = index.get(Arrays.toString(canonical(merged)));
-                }
-                coarsenings.add(out);
-            }
-        }
-
-        private void grow(int[] labels, int i, int max) {
-            if (i == labels.length) {
-                all.add(labels.clone());
-                return;
-            }
-            for (int l = 0; l <= max + 1; l++) {
-                labels[i] = l;
-                grow(labels, i + 1, Math.max(max, l));
-            }
-        }
-
-        private static List<int[]> enumerate(int n) {
-            List<int[]> out = new ArrayList<>();
-            enumerate(new int[n], 0, -1, out);
-            return out;
-        }
-
-        private static void enumerate(int[] labels, int i, int max, List<int[]> out) {
-            if (i == labels.length) {
-                out.add(labels.clone());
-                return;
-            }
-            for (int l = 0; l <= max + 1; l++) {
-                labels[i] = l;
-                enumerate(labels, i + 1, Math.max(max, l), out);
-            }
-        }
-
-        static int[] canonical(int[] labels) {
-            int[] out = new int[labels.length];
-            Map<Integer, Integer> renumber = new HashMap<>();
-            for (int i = 0; i < labels.length; i++) {
-                out[i] = renumber.computeIfAbsent(labels[i], x -> renumber.size());
-            }
-            return out;
-        }
-
-        private static int blocks(int[] labels) {
-            int max = -1;
-            for (int l : labels) {
-                max = Math.max(max, l);
-            }
-            return max + 1;
-        }
-
-        int size() {
-            return all.size();
-        }
-
-        int blocks(int p) {
-            return blocks(all.get(p));
-        }
-
-        int[] labels(int p) {
-            return all.get(p).clone();
-        }
-
-        /** @return the partitions that {@code p} refines (itself included) */
-        int[] coarsenings(int p) {
-            return coarsenings.get(p);
-        }
-
-        double score(int p, double[][] d) {
-            int[] labels = all.get(p);
-            int blocks = blocks(labels);
-            double[] max = new double[blocks];
-            for (int a = 0; a < k; a++) {
-                for (int b = a + 1; b < k; b++) {
-                    if (labels[a] == labels[b]) {
-                        max[labels[a]] = Math.max(max[labels[a]], d[a][b]);
-                    }
-                }
-            }
-            return Arrays.stream(max).sum() / blocks;
-        }
+        return BranchedTreeSearch.best(dissimilarity, column, budget);
     }
 }

@@ -133,7 +133,7 @@ class BranchedTreesTest {
             Plan plan = BranchedTrees.best(d, column, budget);
             double[] bestBrute = null;
             long count = 0;
-            BranchedTrees.Partitions partitions = new BranchedTrees.Partitions(k);
+            Partitions partitions = new Partitions(k);
             for (int p0 = 0; p0 < partitions.size(); p0++) {
                 for (int p1 : refinements(partitions, p0)) {
                     for (int p2 : refinements(partitions, p1)) {
@@ -171,7 +171,7 @@ class BranchedTreesTest {
         return a[1] != b[1] ? a[1] < b[1] : a[2] < b[2];
     }
 
-    private static List<Integer> refinements(BranchedTrees.Partitions partitions, int q) {
+    private static List<Integer> refinements(Partitions partitions, int q) {
         List<Integer> out = new ArrayList<>();
         for (int p = 0; p < partitions.size(); p++) {
             if (Arrays.stream(partitions.coarsenings(p)).anyMatch(c -> c == q)) {
@@ -186,7 +186,7 @@ class BranchedTreesTest {
         int[] bell = {1, 2, 5, 15, 52, 203, 877, 4140};
         int[] chains = {1, 3, 12, 60, 358}; // pairs q ≥ p of partitions: OEIS A000258
         for (int k = 1; k <= 8; k++) {
-            BranchedTrees.Partitions p = new BranchedTrees.Partitions(k);
+            Partitions p = new Partitions(k);
             assertEquals(bell[k - 1], p.size(), "Bell(" + k + ")");
             if (k <= chains.length) {
                 long pairs = 0;
