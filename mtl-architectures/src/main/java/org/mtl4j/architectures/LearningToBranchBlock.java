@@ -22,8 +22,6 @@ import java.io.IOException;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
-import java.util.Objects;
-import java.util.SplittableRandom;
 import org.mtl4j.core.data.EngineArrays;
 import org.mtl4j.core.model.EncoderFactory;
 import org.mtl4j.core.model.MultiTaskBlock;
@@ -82,18 +80,7 @@ public final class LearningToBranchBlock extends MultiTaskBlock {
     private final List<Block> heads = new ArrayList<>();
     /** θ, shape (S, K, K): θ[d][k][i] is the logit of child k of decision d choosing parent i. */
     private final Parameter logits;
-    private final double tau;
-    private final int searchEpochs;
-
-    private long seed;
-    private long forwards;
-    private int epochs;
-    private long epochLength;
-    private boolean observed;
-    private Integer engineSeed;
-    private int[][] fixed;
-    private long fixedAt = -1;
-    private int[][] lastSampled;
+    private final BranchingSchedule schedule;
 
     LearningToBranchBlock(Shape inputShape, ImmutableList<Task> tasks, EncoderFactory encoderFactory, int headWidth,
             int searchEpochs, double tau) {
@@ -107,8 +94,6 @@ public final class LearningToBranchBlock extends MultiTaskBlock {
                         + "none", encoderFactory.describe());
         this.tasks = tasks;
         this.k = tasks.size();
-        this.tau = tau;
-        this.searchEpochs = searchEpochs;
         StagedEncoderFactory staged = Stages.of(encoderFactory);
         int stageCount = staged.stageCount();
         logits = addParameter(Parameter.builder().setName("branch_logits").setType(Parameter.Type.OTHER)
@@ -126,7 +111,7 @@ public final class LearningToBranchBlock extends MultiTaskBlock {
             heads.add(addChildBlock("head_" + t.name(), TaskHeads.create(t, headWidth, image)));
         }
         Integer s = Engine.getInstance().getSeed();
-        this.seed = s == null ? 0 : s;
+        schedule = new BranchingSchedule(stageCount, k, tau, searchEpochs, s == null ? 0 : s);
     }
 
     @Override
@@ -156,7 +141,7 @@ public final class LearningToBranchBlock extends MultiTaskBlock {
      *     {@code d+1} reads; for {@code d = S−1}, the node of the last stage that head {@code k} reads
      */
     public int[][] parents() {
-        return copy(fixed != null ? fixed : argmaxTree());
+        return copy(tree());
     }
 
     /**
@@ -165,37 +150,37 @@ public final class LearningToBranchBlock extends MultiTaskBlock {
      * @return {@code parents[d][k]} as in {@link #parents()}, or null before the first searching forward
      */
     public int[][] lastSampledParents() {
-        return lastSampled == null ? null : copy(lastSampled);
+        return schedule.lastSampled() == null ? null : copy(schedule.lastSampled());
     }
 
     /** @return whether the tree is fixed (by {@link #fixTree()} or at the end of the search) */
     public boolean isFixed() {
-        return fixed != null;
+        return schedule.fixed() != null;
     }
 
     /** @return the number of training forwards before the tree was fixed, or −1 while searching */
     public long fixedAtForward() {
-        return fixedAt;
+        return schedule.fixedAt();
     }
 
     /** @return the training forwards seen so far */
     public long trainingForwards() {
-        return forwards;
+        return schedule.forwards();
     }
 
     /** @return the epoch boundaries seen so far (engine reseeds between training forwards) */
     public int epochsSeen() {
-        return epochs;
+        return schedule.epochs();
     }
 
     /** @return the temperature of the next searching forward */
     public double temperature() {
-        return temperature(forwards);
+        return schedule.temperature();
     }
 
     /** @return the number of epochs of the search, 0 when the tree is never fixed automatically */
     public int searchEpochs() {
-        return searchEpochs;
+        return schedule.searchEpochs();
     }
 
     /**
@@ -203,31 +188,7 @@ public final class LearningToBranchBlock extends MultiTaskBlock {
      * forward pass routes through it and computes only its nodes. Does nothing when the tree is already fixed.
      */
     public void fixTree() {
-        if (fixed == null) {
-            fixed = argmaxTree();
-            fixedAt = forwards;
-        }
-    }
-
-    private double temperature(long forward) {
-        return epochLength > 0 ? tau / Math.sqrt(1 + (double) forward / epochLength) : tau;
-    }
-
-    /** Counts a training forward and returns its index; notes epoch boundaries and ends the search when due. */
-    private long observeTrainingForward() {
-        Integer now = Engine.getInstance().getSeed();
-        if (observed && !Objects.equals(now, engineSeed)) {
-            epochs++;
-            if (epochLength == 0) {
-                epochLength = forwards;
-            }
-        }
-        observed = true;
-        engineSeed = now;
-        if (fixed == null && searchEpochs > 0 && epochs >= searchEpochs) {
-            fixTree();
-        }
-        return forwards++;
+        schedule.fix(this::logitValues);
     }
 
     private double[] logitValues() {
@@ -243,47 +204,9 @@ public final class LearningToBranchBlock extends MultiTaskBlock {
         return d;
     }
 
-    private int[][] argmaxTree() {
-        return argmax(logitValues(), null);
-    }
-
-    /** Per decision and child: the parent of the largest {@code θ + g}, ties to the child's own index. */
-    private int[][] argmax(double[] theta, double[] noise) {
-        int s = nodes.size();
-        int[][] out = new int[s][k];
-        for (int d = 0; d < s; d++) {
-            for (int c = 0; c < k; c++) {
-                int base = (d * k + c) * k;
-                int best = c;
-                double top = theta[base + c] + (noise == null ? 0 : noise[base + c]);
-                for (int i = 0; i < k; i++) {
-                    double v = theta[base + i] + (noise == null ? 0 : noise[base + i]);
-                    if (v > top) {
-                        top = v;
-                        best = i;
-                    }
-                }
-                out[d][c] = best;
-            }
-        }
-        return out;
-    }
-
-    /**
-     * The Gumbel noise of a training forward, {@code g = −log(−log u)} with {@code u ∈ (0, 1)} from a
-     * {@link SplittableRandom} seeded by the block's seed and the forward's index.
-     *
-     * @param forward the index of the training forward
-     * @return {@code S·K·K} values in the layout of the logits
-     */
-    double[] gumbel(long forward) {
-        SplittableRandom random = new SplittableRandom(seed * 0x9E3779B97F4A7C15L + forward * 0xC2B2AE3D27D4EB4FL);
-        double[] g = new double[nodes.size() * k * k];
-        for (int i = 0; i < g.length; i++) {
-            double u = ((random.nextLong() >>> 11) + 0.5) * 0x1.0p-53;
-            g[i] = -Math.log(-Math.log(u));
-        }
-        return g;
+    /** The fixed tree once fixed (not a copy), the argmax parents of the current logits before. */
+    private int[][] tree() {
+        return isFixed() ? schedule.fixed() : schedule.argmax(logitValues(), null);
     }
 
     /**
@@ -293,7 +216,7 @@ public final class LearningToBranchBlock extends MultiTaskBlock {
      * @return {@code parents[d][k]} as in {@link #parents()}
      */
     int[][] sampledParents(long forward) {
-        return argmax(logitValues(), gumbel(forward));
+        return schedule.argmax(logitValues(), schedule.gumbel(forward));
     }
 
     /**
@@ -302,11 +225,11 @@ public final class LearningToBranchBlock extends MultiTaskBlock {
      */
     @Override
     public NDList encode(ParameterStore ps, NDList inputs, boolean training, PairList<String, Object> params) {
-        long forward = training ? observeTrainingForward() : -1;
-        if (training && fixed == null) {
+        long forward = training ? schedule.observeTrainingForward(this::logitValues) : -1;
+        if (training && !isFixed()) {
             return search(ps, inputs, forward, params);
         }
-        return route(ps, inputs, fixed != null ? fixed : argmaxTree(), training, params);
+        return route(ps, inputs, tree(), training, params);
     }
 
     private NDList search(ParameterStore ps, NDList inputs, long forward, PairList<String, Object> params) {
@@ -314,9 +237,8 @@ public final class LearningToBranchBlock extends MultiTaskBlock {
         NDManager manager = x.getManager();
         int s = nodes.size();
         double[] theta = logitValues();
-        double[] g = gumbel(forward);
-        int[][] hard = argmax(theta, g);
-        lastSampled = hard;
+        double[] g = schedule.gumbel(forward);
+        int[][] hard = schedule.sample(theta, g);
         float[] noise = new float[g.length];
         float[] onehot = new float[g.length];
         for (int d = 0; d < s; d++) {
@@ -331,7 +253,7 @@ public final class LearningToBranchBlock extends MultiTaskBlock {
         NDArray theta0 = ps.getValue(logits, x.getDevice(), true);
         DataType type = theta0.getDataType();
         NDArray soft = EngineArrays.create(manager, noise, shape).toType(type, false).add(theta0)
-                .mul(EngineArrays.scalar(manager, (float) (1 / temperature(forward)))).softmax(2);
+                .mul(EngineArrays.scalar(manager, (float) (1 / schedule.temperature(forward)))).softmax(2);
         NDArray w = EngineArrays.create(manager, onehot, shape).toType(type, false).sub(soft.stopGradient())
                 .add(soft); // forward: the one-hot draw; backward: the soft sample's gradient
         NDList outs = null;
@@ -445,22 +367,7 @@ public final class LearningToBranchBlock extends MultiTaskBlock {
     @Override
     protected void saveMetadata(DataOutputStream os) throws IOException {
         super.saveMetadata(os);
-        os.writeLong(seed);
-        os.writeLong(forwards);
-        os.writeInt(epochs);
-        os.writeLong(epochLength);
-        os.writeBoolean(observed);
-        os.writeBoolean(engineSeed != null);
-        os.writeInt(engineSeed == null ? 0 : engineSeed);
-        os.writeLong(fixedAt);
-        os.writeBoolean(fixed != null);
-        if (fixed != null) {
-            for (int[] row : fixed) {
-                for (int p : row) {
-                    os.writeInt(p);
-                }
-            }
-        }
+        schedule.save(os);
     }
 
     @Override
@@ -470,39 +377,16 @@ public final class LearningToBranchBlock extends MultiTaskBlock {
                     + ", expected version " + VERSION + ", got " + loadVersion + ".");
         }
         readInputShapes(is);
-        seed = is.readLong();
-        forwards = is.readLong();
-        epochs = is.readInt();
-        epochLength = is.readLong();
-        observed = is.readBoolean();
-        boolean hasSeed = is.readBoolean();
-        int engine = is.readInt();
-        engineSeed = hasSeed ? engine : null;
-        fixedAt = is.readLong();
-        if (is.readBoolean()) {
-            int[][] tree = new int[nodes.size()][k];
-            for (int[] row : tree) {
-                for (int c = 0; c < k; c++) {
-                    row[c] = is.readInt();
-                    if (row[c] < 0 || row[c] >= k) {
-                        throw new MalformedModelException("LTB tree names parent " + row[c] + " of " + k);
-                    }
-                }
-            }
-            fixed = tree;
-        } else {
-            fixed = null;
-        }
-        lastSampled = null;
+        schedule.load(is);
     }
 
     /** Describes the search state and the tree, e.g. {@code LTB[searching, forward 12, epoch 1, τ=3.54, …]}. */
     @Override
     public String toString() {
         StringBuilder b = new StringBuilder("LTB[");
-        b.append(fixed != null ? "fixed at forward " + fixedAt : "searching").append(", forward ").append(forwards)
-                .append(", epoch ").append(epochs);
-        if (fixed == null) {
+        b.append(isFixed() ? "fixed at forward " + fixedAtForward() : "searching").append(", forward ")
+                .append(trainingForwards()).append(", epoch ").append(epochsSeen());
+        if (!isFixed()) {
             b.append(String.format(java.util.Locale.ROOT, ", tau=%.4g", temperature()));
         }
         int[][] tree = logits.isInitialized() ? parents() : null;
