@@ -1,7 +1,6 @@
 package org.mtl4j.architectures;
 
 import static com.google.common.base.Preconditions.checkArgument;
-import static com.google.common.base.Preconditions.checkState;
 
 import ai.djl.MalformedModelException;
 import ai.djl.ndarray.NDArray;
@@ -225,19 +224,7 @@ public final class BranchedBlock extends MultiTaskBlock {
 
     @Override
     protected void initializeChildBlocks(NDManager manager, DataType dataType, Shape... inputShapes) {
-        Shape[] shapes = inputShapes;
-        for (int j = 0; j < branches.size(); j++) {
-            for (Block branch : branches.get(j)) {
-                branch.initialize(manager, dataType, shapes);
-            }
-            Shape[] out = branches.get(j).get(0).getOutputShapes(shapes);
-            checkState(out[0].get(1) == channels.get(j), "encoder stage %s gives %s channels but declares %s", j,
-                    out[0].get(1), channels.get(j));
-            shapes = out;
-        }
-        for (Block head : heads) {
-            head.initialize(manager, dataType, shapes);
-        }
+        Stages.initializeColumns(manager, dataType, branches, channels, heads, inputShapes);
     }
 
     /** Writes the input shapes and the tree, so that parameters only load into a block of the same tree. */

@@ -134,13 +134,29 @@ final class Stages {
     }
 
     /**
+     * Initialises columns (or branches) stage by stage, in order, without mixing blocks, then the heads on the last
+     * stage's output shape; {@link #initializeMixedColumns} without its mixers.
+     *
+     * @param manager the manager
+     * @param dataType the data type
+     * @param stages per stage, the blocks of its columns or branches (each reads its input stage's output shape)
+     * @param channels per stage, the channels the encoder declares (checked)
+     * @param heads the task heads
+     * @param inputShapes the network's input shapes
+     */
+    static void initializeColumns(NDManager manager, DataType dataType, List<List<Block>> stages,
+            List<Integer> channels, List<Block> heads, Shape... inputShapes) {
+        initializeMixedColumns(manager, dataType, stages, null, channels, heads, inputShapes);
+    }
+
+    /**
      * Initialises columns with a mixing block after every stage, stage by stage (each mixer on K copies of its
      * stage's output shape), then the heads on the last stage's output shape.
      *
      * @param manager the manager
      * @param dataType the data type
      * @param stages per stage, the K columns' blocks
-     * @param mixers per stage, the mixing block
+     * @param mixers per stage, the mixing block, or null for none
      * @param channels per stage, the channels the encoder declares (checked)
      * @param heads the task heads
      * @param inputShapes the network's input shapes
@@ -155,9 +171,11 @@ final class Stages {
             Shape[] out = stages.get(j).get(0).getOutputShapes(shapes);
             checkState(out[0].get(1) == channels.get(j), "encoder stage %s gives %s channels but declares %s", j,
                     out[0].get(1), channels.get(j));
-            Shape[] all = new Shape[stages.get(j).size()];
-            Arrays.fill(all, out[0]);
-            mixers.get(j).initialize(manager, dataType, all);
+            if (mixers != null) {
+                Shape[] all = new Shape[stages.get(j).size()];
+                Arrays.fill(all, out[0]);
+                mixers.get(j).initialize(manager, dataType, all);
+            }
             shapes = out;
         }
         for (Block head : heads) {
