@@ -13,9 +13,7 @@ import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.nn.Parameter;
-import ai.djl.training.GradientCollector;
 import ai.djl.training.ParameterStore;
-import ai.djl.util.Pair;
 import com.google.common.collect.ImmutableList;
 import com.google.common.collect.ImmutableMap;
 import com.google.common.primitives.ImmutableDoubleArray;
@@ -23,7 +21,6 @@ import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Random;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -188,37 +185,7 @@ class ExpertArchitecturesTest {
     @ParameterizedTest(name = "{0} width {1}, {2}x{3}x{3}, batch {4}")
     @MethodSource("gradientCases")
     void float32GradientsMatchFloat64(Architecture arch, int width, int channels, int size, int batch) {
-        Shape input = new Shape(channels, size, size);
-        ImmutableList<Task> tasks = ImmutableList.copyOf(TestData.tasks());
-        try (NDManager m = NDManager.newBaseManager()) {
-            MultiTaskBlock single = build(arch, input, tasks, width, batch, DataType.FLOAT32, m);
-            MultiTaskBlock twice = build(arch, input, tasks, width, batch, DataType.FLOAT32, m);
-            MultiTaskBlock reference = build(arch, input, tasks, width, batch, DataType.FLOAT64, m);
-            copyParameters(single, reference);
-            Random random = new Random(width * 31L + batch);
-            NDArray x = gaussian(m, random, new Shape(batch, channels, size, size));
-            List<NDArray> g32 = gradients(single, x, m, DataType.FLOAT32);
-            List<NDArray> again = gradients(twice, x, m, DataType.FLOAT32);
-            List<NDArray> g64 = gradients(reference, x.toType(DataType.FLOAT64, true), m, DataType.FLOAT64);
-            List<String> names = single.getParameters().stream().filter(p -> p.getValue().requiresGradient())
-                    .map(Pair::getKey).toList();
-            double networkNorm = 0;
-            for (NDArray g : g64) {
-                networkNorm = Math.max(networkNorm, g.norm().getDouble());
-            }
-            double worst = 0;
-            String worstName = "";
-            for (int i = 0; i < g32.size(); i++) {
-                assertTrue(g32.get(i).contentEquals(again.get(i)), names.get(i) + ": two runs differ");
-                double norm = Math.max(g64.get(i).norm().getDouble(), 1e-4 * networkNorm);
-                double error = g32.get(i).sub(g64.get(i)).norm().getDouble() / norm;
-                if (!(error <= worst)) {
-                    worst = error;
-                    worstName = names.get(i);
-                }
-            }
-            assertTrue(worst <= 1e-2, String.format("%s: float32 gradient off by %.3g of its norm", worstName, worst));
-        }
+        GradientCheck.assertFloat32MatchesFloat64(arch, width, channels, size, batch, 1e-2);
     }
 
     static Stream<Arguments> trainingCases() {
@@ -300,64 +267,5 @@ class ExpertArchitecturesTest {
     private static void assertMessage(org.junit.jupiter.api.function.Executable call, String part) {
         IllegalArgumentException e = assertThrows(IllegalArgumentException.class, call);
         assertTrue(e.getMessage().contains(part), e.getMessage());
-    }
-
-    // The float64 reference run, as in NetworkGradientCheckTest.
-
-    private static MultiTaskBlock build(Architecture arch, Shape input, ImmutableList<Task> tasks, int width,
-            int batch, DataType type, NDManager m) {
-        Engine.getInstance().setRandomSeed(7);
-        MultiTaskBlock block = arch.create(input, tasks, Encoders.resNet(width));
-        block.initialize(m, type, Stages.batched(input, batch));
-        return block;
-    }
-
-    private static void copyParameters(MultiTaskBlock from, MultiTaskBlock to) {
-        List<Pair<String, Parameter>> a = from.getParameters().stream().toList();
-        List<Pair<String, Parameter>> b = to.getParameters().stream().toList();
-        assertEquals(a.size(), b.size());
-        for (int i = 0; i < a.size(); i++) {
-            assertEquals(a.get(i).getKey(), b.get(i).getKey());
-            NDArray target = b.get(i).getValue().getArray();
-            try (NDArray source = a.get(i).getValue().getArray().toType(DataType.FLOAT64, true)) {
-                target.muli(0).addi(source);
-            }
-        }
-    }
-
-    private static List<NDArray> gradients(MultiTaskBlock block, NDArray x, NDManager m, DataType type) {
-        List<NDArray> out = new ArrayList<>();
-        try (NDManager sub = m.newSubManager()) {
-            NDArray xs = x.duplicate();
-            xs.attach(sub);
-            try (GradientCollector gc = Engine.getInstance().newGradientCollector()) {
-                NDList preds = block.forward(new ParameterStore(sub, false), new NDList(xs), true);
-                NDArray total = null;
-                Random random = new Random(99);
-                for (NDArray p : preds) {
-                    NDArray r = gaussian(sub, random, p.getShape()).toType(type, false);
-                    NDArray term = p.mul(r).sum();
-                    total = total == null ? term : total.add(term);
-                }
-                gc.backward(total);
-            }
-            for (Pair<String, Parameter> p : block.getParameters()) {
-                if (p.getValue().requiresGradient()) {
-                    NDArray g = p.getValue().getArray().getGradient().toType(DataType.FLOAT64, false).duplicate();
-                    g.attach(m);
-                    out.add(g);
-                    ai.djl.pytorch.jni.JniUtils.zeroGrad((ai.djl.pytorch.engine.PtNDArray) p.getValue().getArray());
-                }
-            }
-        }
-        return out;
-    }
-
-    private static NDArray gaussian(NDManager m, Random random, Shape shape) {
-        float[] v = new float[Math.toIntExact(shape.size())];
-        for (int i = 0; i < v.length; i++) {
-            v[i] = (float) random.nextGaussian();
-        }
-        return m.create(v, shape);
     }
 }
