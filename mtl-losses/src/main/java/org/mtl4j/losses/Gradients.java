@@ -5,6 +5,7 @@ import static com.google.common.base.Preconditions.checkArgument;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.types.Shape;
 import org.mtl4j.core.data.EngineArrays;
+import org.mtl4j.core.gradient.GramMatrix;
 
 /**
  * Plumbing shared by the gradient-based strategies. Most of them only need the K×K Gram matrix
@@ -17,27 +18,14 @@ final class Gradients {
     private Gradients() {}
 
     /**
-     * Returns {@code G = g gᵀ} of a K×D NDArray as Java doubles (computed in float32 by the engine).
+     * Returns {@code G = g gᵀ} of a K×D NDArray as Java doubles (computed in float32 by the engine, symmetrised).
      *
      * @param g the per-task gradients, shape {@code (K, D)}
      * @return the K×K Gram matrix
+     * @see GramMatrix#of(NDArray)
      */
     static double[][] gram(NDArray g) {
-        checkArgument(g.getShape().dimension() == 2, "per-task gradients must be a K×D matrix, got shape %s",
-                g.getShape());
-        int k = (int) g.getShape().get(0);
-        float[] flat;
-        try (NDArray t = g.transpose(); NDArray gg = g.matMul(t)) {
-            flat = gg.toFloatArray();
-        }
-        double[][] out = new double[k][k];
-        for (int i = 0; i < k; i++) {
-            for (int j = 0; j < k; j++) {
-                // symmetrise: float32 matmul is not exactly symmetric
-                out[i][j] = 0.5 * ((double) flat[i * k + j] + flat[j * k + i]);
-            }
-        }
-        return out;
+        return GramMatrix.of(g);
     }
 
     /**
@@ -45,22 +33,10 @@ final class Gradients {
      *
      * @param g the per-task gradients, K rows of equal length D
      * @return the K×K Gram matrix
+     * @see GramMatrix#of(double[][])
      */
     static double[][] gram(double[][] g) {
-        checkRectangular(g);
-        int k = g.length;
-        double[][] out = new double[k][k];
-        for (int i = 0; i < k; i++) {
-            for (int j = i; j < k; j++) {
-                double s = 0;
-                for (int d = 0; d < g[i].length; d++) {
-                    s += g[i][d] * g[j][d];
-                }
-                out[i][j] = s;
-                out[j][i] = s;
-            }
-        }
-        return out;
+        return GramMatrix.of(g);
     }
 
     /**

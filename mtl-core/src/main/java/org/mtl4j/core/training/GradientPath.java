@@ -9,6 +9,7 @@ import ai.djl.training.GradientCollector;
 import com.google.common.collect.ImmutableList;
 import java.util.Optional;
 import java.util.function.Function;
+import org.mtl4j.core.gradient.GramMatrix;
 import org.mtl4j.core.model.MultiTaskBlock;
 import org.mtl4j.core.weighting.CombinedGradient;
 import org.mtl4j.core.weighting.GradientBasedWeighting;
@@ -95,7 +96,8 @@ abstract class GradientPath {
         @Override
         final Result backward(Step step) {
             NDArray g = taskGradients(step);
-            Optional<double[][]> gram = step.monitored() ? Optional.of(gram(g)) : Optional.empty();
+            // the observers' Gram matrix, taken before any strategy sees the gradients
+            Optional<double[][]> gram = step.monitored() ? Optional.of(GramMatrix.engineProduct(g)) : Optional.empty();
             WeightingContext ctx = step.context().apply(segments());
             CombinedGradient c = ((GradientBasedWeighting) step.weighting()).combineGradients(g, step.losses(),
                     step.learnable(), ctx);
@@ -103,22 +105,6 @@ abstract class GradientPath {
             step.regularization().ifPresent(step.collector()::backward);
             backwardLearnable(step.collector(), step.learnable(), c.learnableGradients());
             return new Result(c.weights(), ctx, gram);
-        }
-
-        /** The Gram matrix {@code G Gᵀ} of the task gradients, for the observers (before any strategy sees them). */
-        private static double[][] gram(NDArray g) {
-            int k = (int) g.getShape().get(0);
-            float[] flat;
-            try (NDArray m = g.matMul(g.transpose())) {
-                flat = m.toFloatArray();
-            }
-            double[][] out = new double[k][k];
-            for (int i = 0; i < k; i++) {
-                for (int j = 0; j < k; j++) {
-                    out[i][j] = flat[i * k + j];
-                }
-            }
-            return out;
         }
 
         /** @return the K×D matrix of per-task gradients of this step */
