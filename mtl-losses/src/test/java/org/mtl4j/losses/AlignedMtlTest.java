@@ -4,18 +4,12 @@ import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.mtl4j.losses.StrategyFixtures.assertHookMatchesThePlainFunctionAndSkipsAnAbsentTask;
 
-import ai.djl.ndarray.NDArray;
-import ai.djl.ndarray.NDList;
-import ai.djl.ndarray.NDManager;
-import ai.djl.ndarray.types.Shape;
-import com.google.common.collect.ImmutableList;
 import com.google.common.collect.ImmutableSet;
 import java.util.Random;
 import org.junit.jupiter.api.Test;
-import org.mtl4j.core.weighting.CombinedGradient;
 import org.mtl4j.core.weighting.GradientMode;
-import org.mtl4j.core.weighting.WeightingContext;
 import org.mtl4j.losses.AlignedMtl.ScaleMode;
 import org.mtl4j.losses.WeightingFunctions.Combination;
 
@@ -182,25 +176,7 @@ class AlignedMtlTest {
 
     @Test
     void theTrainingHookMatchesThePlainArrayFunctionAndSkipsAnAbsentTask() {
-        // task b has no labels in the batch: its (non-zero) row is left out, its weight is 0
-        Random r = new Random(21);
-        double[][] g = new double[3][40];
-        float[] flat = new float[3 * 40];
-        for (int i = 0; i < 3; i++) {
-            for (int j = 0; j < 40; j++) {
-                flat[i * 40 + j] = (float) r.nextGaussian();
-                g[i][j] = flat[i * 40 + j];
-            }
-        }
-        WeightingContext ctx = new WeightingContext(0, 0, ImmutableList.of("a", "b", "c"), ImmutableList.of(), 0,
-                GradientMode.REPRESENTATION, ImmutableList.of(4, 0, 4), ImmutableList.of(), ImmutableList.of());
-        try (NDManager m = NDManager.newBaseManager()) {
-            NDArray gm = m.create(flat, new Shape(3, 40));
-            CombinedGradient c = new AlignedMtl(ScaleMode.MIN).combineGradients(gm, new NDList(m.create(1f), m.create(1f), m.create(1f)),
-                    new NDList(), ctx);
-            Combination expected = new AlignedMtl(ScaleMode.MIN).combine(new double[][] {g[0], g[2]}, 0);
-            assertArrayEquals(new double[] {expected.weights()[0], 0, expected.weights()[1]}, c.weights(), 1e-4);
-            assertArrayEquals(expected.direction(), Gradients.toDouble(c.gradient().toFloatArray()), 1e-3);
-        }
+        assertHookMatchesThePlainFunctionAndSkipsAnAbsentTask(() -> new AlignedMtl(ScaleMode.MIN),
+                GradientMode.REPRESENTATION);
     }
 }

@@ -6,6 +6,8 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.mtl4j.losses.StrategyFixtures.meanWeights;
+import static org.mtl4j.losses.StrategyFixtures.trainLosses;
 
 import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.types.Shape;
@@ -362,16 +364,6 @@ class AutoLambdaTest {
                 sgd(0.05f).epochs(epochs).batchSize(4).build());
     }
 
-    private static double[][] losses(TrainingHistory h) {
-        return h.epochs().stream().map(e -> e.trainLoss().values().stream().mapToDouble(Double::doubleValue)
-                .toArray()).toArray(double[][]::new);
-    }
-
-    private static double[][] weights(TrainingHistory h) {
-        return h.epochs().stream().map(e -> e.meanWeights().values().stream().mapToDouble(Double::doubleValue)
-                .toArray()).toArray(double[][]::new);
-    }
-
     @Test
     void trainsFinitelyAndIdenticallyAndResumesFromACheckpoint(@TempDir Path dir) throws IOException {
         TrainingHistory a;
@@ -387,10 +379,10 @@ class AutoLambdaTest {
             stateB = m.weighting().state();
         }
         for (int e = 0; e < 2; e++) {
-            assertArrayEquals(losses(a)[e], losses(b)[e], 0.0, "same seed, epoch " + e);
-            assertArrayEquals(weights(a)[e], weights(b)[e], 0.0, "same seed, weights of epoch " + e);
+            assertArrayEquals(trainLosses(a)[e], trainLosses(b)[e], 0.0, "same seed, epoch " + e);
+            assertArrayEquals(meanWeights(a)[e], meanWeights(b)[e], 0.0, "same seed, weights of epoch " + e);
             for (int k = 0; k < 3; k++) {
-                assertTrue(Double.isFinite(losses(a)[e][k]) && Double.isFinite(weights(a)[e][k]));
+                assertTrue(Double.isFinite(trainLosses(a)[e][k]) && Double.isFinite(meanWeights(a)[e][k]));
             }
             assertTrue(Double.isFinite(a.epochs().get(e).validation().orElseThrow().totalLoss()));
         }
@@ -408,8 +400,8 @@ class AutoLambdaTest {
             assertEquals(4.0, state.weightingState().get("adam_t")[0]);
             TrainingHistory resumed = m.trainer().output(QUIET, QUIET).resumeFrom(state).fit(TRAIN, VAL);
             assertEquals(1, resumed.epochs().size());
-            assertArrayEquals(losses(a)[1], losses(resumed)[0], 0.0, "resumed epoch 2");
-            assertArrayEquals(weights(a)[1], weights(resumed)[0], 0.0, "resumed weights of epoch 2");
+            assertArrayEquals(trainLosses(a)[1], trainLosses(resumed)[0], 0.0, "resumed epoch 2");
+            assertArrayEquals(meanWeights(a)[1], meanWeights(resumed)[0], 0.0, "resumed weights of epoch 2");
             assertStatesEqual(stateA, m.weighting().state(), 0.0);
         }
     }
@@ -471,7 +463,7 @@ class AutoLambdaTest {
             try (MultiTaskModel m = model(TinyMultiTaskBlock.architecture(), TestData.tasks(),
                     AutoLambda.fromArguments(""), 8, sgd(0.05f).epochs(2).batchSize(5).build())) {
                 TrainingHistory h = m.trainer().output(QUIET, QUIET).fit(train, val);
-                double[][] w = weights(h);
+                double[][] w = meanWeights(h);
                 for (double[] row : w) {
                     for (double x : row) {
                         assertTrue(Double.isFinite(x) && x != 0.1, Arrays.toString(row));
@@ -501,7 +493,7 @@ class AutoLambdaTest {
         try (MultiTaskModel m = model(MetaTestBlock.linear(), regressionTasks(3), autol, SIZE, s)) {
             h = m.trainer().output(QUIET, QUIET).fit(train.dataset(), val.dataset());
         }
-        double[][] w = weights(h);
+        double[][] w = meanWeights(h);
         double[] lambda = autol.weights();
         // 12 Adam steps of about 1e-4 each
         assertTrue(lambda[1] < 0.1 - 5e-4, "opposing auxiliary task: " + Arrays.toString(lambda));

@@ -4,18 +4,15 @@ import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.mtl4j.losses.StrategyFixtures.context;
+import static org.mtl4j.losses.StrategyFixtures.counts;
+import static org.mtl4j.losses.StrategyFixtures.taskNames;
 
-import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
-import ai.djl.ndarray.types.Shape;
-import com.google.common.collect.ImmutableList;
-import java.util.Arrays;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.mtl4j.core.weighting.CombinedGradient;
 import org.mtl4j.core.weighting.GradientMode;
-import org.mtl4j.core.weighting.WeightingContext;
 
 /** DB-MTL's log-loss gradient averages and norm balancing worked by hand, its degenerate cases and its state. */
 class DbMtlTest {
@@ -34,28 +31,8 @@ class DbMtlTest {
 
     /** One step on a sub-manager closed right after: returns the weights, then the direction. */
     private static double[][] step(DbMtl w, double[][] g, double[] losses, int... counts) {
-        ImmutableList.Builder<String> names = ImmutableList.builder();
-        for (int i = 0; i < g.length; i++) {
-            names.add("t" + i);
-        }
-        WeightingContext ctx = new WeightingContext(0, 0, names.build(), ImmutableList.of(), 0,
-                GradientMode.PARAMETERS, ImmutableList.copyOf(Arrays.stream(counts).boxed().toList()),
-                ImmutableList.of(), ImmutableList.of());
-        float[] flat = new float[g.length * g[0].length];
-        for (int i = 0; i < g.length; i++) {
-            for (int j = 0; j < g[0].length; j++) {
-                flat[i * g[0].length + j] = (float) g[i][j];
-            }
-        }
-        try (NDManager m = manager.newSubManager()) {
-            NDList l = new NDList();
-            for (double v : losses) {
-                l.add(m.create((float) v));
-            }
-            CombinedGradient r = w.combineGradients(m.create(flat, new Shape(g.length, g[0].length)), l,
-                    new NDList(), ctx);
-            return new double[][] {r.weights(), Gradients.toDouble(r.gradient().toFloatArray())};
-        }
+        return StrategyFixtures.step(manager, w, g, losses,
+                context(taskNames(g.length), GradientMode.PARAMETERS, counts(counts)));
     }
 
     @Test

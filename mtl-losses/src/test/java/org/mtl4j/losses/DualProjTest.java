@@ -4,18 +4,13 @@ import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.mtl4j.losses.StrategyFixtures.assertHookMatchesThePlainFunctionAndSkipsAnAbsentTask;
+import static org.mtl4j.losses.StrategyFixtures.dot;
 
-import ai.djl.ndarray.NDArray;
-import ai.djl.ndarray.NDList;
-import ai.djl.ndarray.NDManager;
-import ai.djl.ndarray.types.Shape;
-import com.google.common.collect.ImmutableList;
 import com.google.common.collect.ImmutableSet;
 import java.util.Random;
 import org.junit.jupiter.api.Test;
-import org.mtl4j.core.weighting.CombinedGradient;
 import org.mtl4j.core.weighting.GradientMode;
-import org.mtl4j.core.weighting.WeightingContext;
 import org.mtl4j.losses.WeightingFunctions.Combination;
 
 /** DualProj on hand-made gradients, degenerate inputs and random instances. */
@@ -29,14 +24,6 @@ class DualProjTest {
 
     private static Combination defaults(double[]... g) {
         return new DualProj(DualCone.DEFAULT_NORM_EPS, DualCone.DEFAULT_REG_EPS).combine(g, 0);
-    }
-
-    private static double dot(double[] a, double[] b) {
-        double s = 0;
-        for (int i = 0; i < a.length; i++) {
-            s += a[i] * b[i];
-        }
-        return s;
     }
 
     @Test
@@ -121,25 +108,6 @@ class DualProjTest {
 
     @Test
     void theTrainingHookMatchesThePlainArrayFunctionAndSkipsAnAbsentTask() {
-        // task b has no labels in the batch: its (non-zero) row is left out, its weight is 0
-        Random r = new Random(21);
-        double[][] g = new double[3][40];
-        float[] flat = new float[3 * 40];
-        for (int i = 0; i < 3; i++) {
-            for (int j = 0; j < 40; j++) {
-                flat[i * 40 + j] = (float) r.nextGaussian();
-                g[i][j] = flat[i * 40 + j];
-            }
-        }
-        WeightingContext ctx = new WeightingContext(0, 0, ImmutableList.of("a", "b", "c"), ImmutableList.of(), 0,
-                GradientMode.PARAMETERS, ImmutableList.of(4, 0, 4), ImmutableList.of(), ImmutableList.of());
-        try (NDManager m = NDManager.newBaseManager()) {
-            NDArray gm = m.create(flat, new Shape(3, 40));
-            CombinedGradient c = new DualProj(EPS, EPS).combineGradients(gm, new NDList(m.create(1f), m.create(1f), m.create(1f)),
-                    new NDList(), ctx);
-            Combination expected = new DualProj(EPS, EPS).combine(new double[][] {g[0], g[2]}, 0);
-            assertArrayEquals(new double[] {expected.weights()[0], 0, expected.weights()[1]}, c.weights(), 1e-4);
-            assertArrayEquals(expected.direction(), Gradients.toDouble(c.gradient().toFloatArray()), 1e-3);
-        }
+        assertHookMatchesThePlainFunctionAndSkipsAnAbsentTask(() -> new DualProj(EPS, EPS), GradientMode.PARAMETERS);
     }
 }

@@ -4,19 +4,19 @@ import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.mtl4j.losses.StrategyFixtures.context;
+import static org.mtl4j.losses.StrategyFixtures.counts;
+import static org.mtl4j.losses.StrategyFixtures.ones;
+import static org.mtl4j.losses.StrategyFixtures.taskNames;
 
-import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.Shape;
 import com.google.common.collect.ImmutableList;
-import java.util.Arrays;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.mtl4j.core.weighting.CombinedGradient;
 import org.mtl4j.core.weighting.GradientMode;
 import org.mtl4j.core.weighting.GradientSegment;
-import org.mtl4j.core.weighting.WeightingContext;
 
 /** ExcessMTL's excess-risk estimates and weight updates worked by hand, its degenerate cases and its state. */
 class ExcessMtlTest {
@@ -40,27 +40,8 @@ class ExcessMtlTest {
     /** One step on a sub-manager closed right after: returns the weights, then the direction. */
     private static double[][] step(ExcessMtl w, double[][] g, GradientMode mode,
             ImmutableList<GradientSegment> segments, int... counts) {
-        ImmutableList.Builder<String> names = ImmutableList.builder();
-        for (int i = 0; i < g.length; i++) {
-            names.add("t" + i);
-        }
-        WeightingContext ctx = new WeightingContext(0, 0, names.build(), ImmutableList.of(), 0, mode,
-                ImmutableList.copyOf(Arrays.stream(counts).boxed().toList()), ImmutableList.of(), segments);
-        float[] flat = new float[g.length * g[0].length];
-        for (int i = 0; i < g.length; i++) {
-            for (int j = 0; j < g[0].length; j++) {
-                flat[i * g[0].length + j] = (float) g[i][j];
-            }
-        }
-        try (NDManager m = manager.newSubManager()) {
-            NDList l = new NDList();
-            for (int i = 0; i < g.length; i++) {
-                l.add(m.create(1f));
-            }
-            CombinedGradient r = w.combineGradients(m.create(flat, new Shape(g.length, g[0].length)), l,
-                    new NDList(), ctx);
-            return new double[][] {r.weights(), Gradients.toDouble(r.gradient().toFloatArray())};
-        }
+        return StrategyFixtures.step(manager, w, g, ones(g.length),
+                context(taskNames(g.length), mode, counts(counts), 0, segments));
     }
 
     @Test

@@ -3,36 +3,18 @@ package org.mtl4j.losses;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.mtl4j.losses.StrategyFixtures.dot;
+import static org.mtl4j.losses.StrategyFixtures.random;
 
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
-import java.util.Random;
 import org.junit.jupiter.api.Test;
 import org.mtl4j.losses.WeightingFunctions.Combination;
 import org.mtl4j.losses.WeightingFunctions.GradNormStep;
 
 /** The gradient-based rules on hand-made inputs whose solution is known. */
 class GradientFunctionsTest {
-
-    private static double dot(double[] a, double[] b) {
-        double s = 0;
-        for (int i = 0; i < a.length; i++) {
-            s += a[i] * b[i];
-        }
-        return s;
-    }
-
-    private static double[][] random(int k, int d, long seed) {
-        Random r = new Random(seed);
-        double[][] g = new double[k][d];
-        for (double[] row : g) {
-            for (int j = 0; j < d; j++) {
-                row[j] = r.nextGaussian();
-            }
-        }
-        return g;
-    }
 
     @Test
     void pcGradProjectsTwoConflictingGradientsExactly() {

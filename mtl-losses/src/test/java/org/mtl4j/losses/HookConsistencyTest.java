@@ -4,6 +4,9 @@ import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.mtl4j.losses.StrategyFixtures.losses;
+import static org.mtl4j.losses.StrategyFixtures.matrix;
+import static org.mtl4j.losses.StrategyFixtures.random;
 
 import ai.djl.engine.Engine;
 import ai.djl.ndarray.NDArray;
@@ -13,7 +16,6 @@ import ai.djl.ndarray.types.Shape;
 import ai.djl.training.GradientCollector;
 import com.google.common.collect.ImmutableList;
 import java.util.Optional;
-import java.util.Random;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -52,27 +54,6 @@ class HookConsistencyTest {
                 segments);
     }
 
-    private static double[][] random(int k, int d, long seed) {
-        Random r = new Random(seed);
-        double[][] g = new double[k][d];
-        for (double[] row : g) {
-            for (int j = 0; j < d; j++) {
-                row[j] = r.nextGaussian();
-            }
-        }
-        return g;
-    }
-
-    private static NDArray matrix(NDManager m, double[][] g) {
-        float[] flat = new float[g.length * g[0].length];
-        for (int i = 0; i < g.length; i++) {
-            for (int j = 0; j < g[0].length; j++) {
-                flat[i * g[0].length + j] = (float) g[i][j];
-            }
-        }
-        return m.create(flat, new Shape(g.length, g[0].length));
-    }
-
     private static double[][] rounded(double[][] g) {
         double[][] out = new double[g.length][];
         for (int i = 0; i < g.length; i++) {
@@ -82,14 +63,6 @@ class HookConsistencyTest {
             }
         }
         return out;
-    }
-
-    private static NDList losses(NDManager m, double... values) {
-        NDList l = new NDList();
-        for (double v : values) {
-            l.add(m.create((float) v));
-        }
-        return l;
     }
 
     @Test

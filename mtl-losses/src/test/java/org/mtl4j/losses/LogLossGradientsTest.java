@@ -4,11 +4,12 @@ import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.mtl4j.losses.StrategyFixtures.context;
+import static org.mtl4j.losses.StrategyFixtures.losses;
+import static org.mtl4j.losses.StrategyFixtures.matrix;
 
-import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
-import ai.djl.ndarray.types.Shape;
 import com.google.common.collect.ImmutableList;
 import com.google.common.collect.ImmutableSet;
 import java.util.Map;
@@ -20,7 +21,6 @@ import org.mtl4j.core.data.EngineArrays;
 import org.mtl4j.core.weighting.CombinedGradient;
 import org.mtl4j.core.weighting.GradientMode;
 import org.mtl4j.core.weighting.LossWeighting;
-import org.mtl4j.core.weighting.WeightingContext;
 import org.mtl4j.losses.WeightingFunctions.Combination;
 
 /** The log-loss wrapper: the inner strategy on the rows {@code g_i / (L_i + ε)}, weights mapped back to raw rows. */
@@ -36,30 +36,6 @@ class LogLossGradientsTest {
     @AfterAll
     static void close() {
         manager.close();
-    }
-
-    private static WeightingContext context(int k, ImmutableList<Integer> counts) {
-        ImmutableList<String> tasks = ImmutableList.of("a", "b", "c", "d").subList(0, k);
-        return new WeightingContext(0, 0, tasks, ImmutableList.of(), 0, GradientMode.PARAMETERS, counts,
-                ImmutableList.of(), ImmutableList.of());
-    }
-
-    private static NDArray matrix(NDManager m, double[][] g) {
-        float[] flat = new float[g.length * g[0].length];
-        for (int i = 0; i < g.length; i++) {
-            for (int j = 0; j < g[0].length; j++) {
-                flat[i * g[0].length + j] = (float) g[i][j];
-            }
-        }
-        return EngineArrays.create(m, flat, new Shape(g.length, g[0].length));
-    }
-
-    private static NDList losses(NDManager m, double... values) {
-        NDList l = new NDList();
-        for (double v : values) {
-            l.add(EngineArrays.scalar(m, (float) v));
-        }
-        return l;
     }
 
     /** Runs the wrapper and returns (weights, direction). */

@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.mtl4j.losses.StrategyFixtures.context;
 
 import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
@@ -17,7 +18,6 @@ import org.junit.jupiter.api.Test;
 import org.mtl4j.core.data.EngineArrays;
 import org.mtl4j.core.weighting.CombinedGradient;
 import org.mtl4j.core.weighting.GradientMode;
-import org.mtl4j.core.weighting.WeightingContext;
 import org.mtl4j.losses.WeightingFunctions.Combination;
 
 /** MoDo's λ update {@code Π_Δ(λ − γ(Gλ + ρλ))} worked by hand, its state, and the degenerate cases. */
@@ -131,10 +131,5 @@ class MoDoTest {
         }
         assertEquals(ImmutableSet.of(GradientMode.PARAMETERS), new MoDo(0.1, 0.1).gradientModes());
         assertEquals("modo", new MoDo(0.1, 0.1).name());
-    }
-
-    private static WeightingContext context(int k, ImmutableList<Integer> counts) {
-        return new WeightingContext(0, 0, ImmutableList.of("a", "b", "c").subList(0, k), ImmutableList.of(), 0,
-                GradientMode.PARAMETERS, counts, ImmutableList.of(), ImmutableList.of());
     }
 }

@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.mtl4j.losses.StrategyFixtures.context;
 
 import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
@@ -17,7 +18,6 @@ import org.junit.jupiter.api.Test;
 import org.mtl4j.core.data.EngineArrays;
 import org.mtl4j.core.weighting.CombinedGradient;
 import org.mtl4j.core.weighting.GradientMode;
-import org.mtl4j.core.weighting.WeightingContext;
 import org.mtl4j.losses.WeightingFunctions.Combination;
 
 /** SDMGrad's inner projected SGD worked by hand, its state, and the degenerate cases. */
@@ -135,10 +135,5 @@ class SdmGradTest {
         assertThrows(IllegalArgumentException.class, () -> new SdmGrad(0.3, 0, 0.5, 20));
         assertThrows(IllegalArgumentException.class, () -> new SdmGrad(0.3, 10, 1, 20));
         assertThrows(IllegalArgumentException.class, () -> new SdmGrad(0.3, 10, 0.5, 0));
-    }
-
-    private static WeightingContext context(int k, ImmutableList<Integer> counts) {
-        return new WeightingContext(0, 0, ImmutableList.of("a", "b", "c").subList(0, k), ImmutableList.of(), 0,
-                GradientMode.PARAMETERS, counts, ImmutableList.of(), ImmutableList.of());
     }
 }

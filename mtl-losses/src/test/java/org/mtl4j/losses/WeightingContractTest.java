@@ -3,6 +3,8 @@ package org.mtl4j.losses;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.mtl4j.losses.StrategyFixtures.meanWeights;
+import static org.mtl4j.losses.StrategyFixtures.trainLosses;
 
 import com.google.common.collect.ImmutableMap;
 import java.io.ByteArrayOutputStream;
@@ -56,16 +58,6 @@ class WeightingContractTest {
                 .build();
     }
 
-    private static double[][] losses(TrainingHistory h) {
-        return h.epochs().stream().map(e -> e.trainLoss().values().stream().mapToDouble(Double::doubleValue)
-                .toArray()).toArray(double[][]::new);
-    }
-
-    private static double[][] weights(TrainingHistory h) {
-        return h.epochs().stream().map(e -> e.meanWeights().values().stream().mapToDouble(Double::doubleValue)
-                .toArray()).toArray(double[][]::new);
-    }
-
     @ParameterizedTest(name = "{0} in {1} mode")
     @MethodSource("cases")
     void deterministicFiniteAndResumableFromACheckpoint(String spec, GradientMode mode, @TempDir Path dir)
@@ -80,11 +72,11 @@ class WeightingContractTest {
         try (MultiTaskModel m = build(spec, mode, 4)) {
             b = m.trainer().output(QUIET, QUIET).fit(TRAIN, null);
         }
-        double[][] la = losses(a);
-        double[][] wa = weights(a);
+        double[][] la = trainLosses(a);
+        double[][] wa = meanWeights(a);
         for (int e = 0; e < 4; e++) {
-            assertArrayEquals(la[e], losses(b)[e], 0.0, "same seed, epoch " + e);
-            assertArrayEquals(wa[e], weights(b)[e], 0.0, "same seed, weights of epoch " + e);
+            assertArrayEquals(la[e], trainLosses(b)[e], 0.0, "same seed, epoch " + e);
+            assertArrayEquals(wa[e], meanWeights(b)[e], 0.0, "same seed, weights of epoch " + e);
             for (int k = 0; k < 3; k++) {
                 assertTrue(Double.isFinite(la[e][k]), "loss " + la[e][k]);
                 assertTrue(Double.isFinite(wa[e][k]), spec + " weight " + wa[e][k]);
@@ -108,8 +100,8 @@ class WeightingContractTest {
         List<EpochRecord> tail = resumed.epochs();
         assertEquals(2, tail.size());
         for (int e = 0; e < 2; e++) {
-            assertArrayEquals(la[e + 2], losses(resumed)[e], 1e-6, spec + ": resumed epoch " + (e + 3));
-            assertArrayEquals(wa[e + 2], weights(resumed)[e], 1e-6, spec + ": resumed weights " + (e + 3));
+            assertArrayEquals(la[e + 2], trainLosses(resumed)[e], 1e-6, spec + ": resumed epoch " + (e + 3));
+            assertArrayEquals(wa[e + 2], meanWeights(resumed)[e], 1e-6, spec + ": resumed weights " + (e + 3));
         }
         assertStatesEqual(stateA, stateC);
     }
