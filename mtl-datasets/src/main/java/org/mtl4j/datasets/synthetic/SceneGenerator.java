@@ -20,7 +20,7 @@ final class SceneGenerator {
 
   /** Mixes seed and index into the seed of the per-sample generator (SplitMix64 finaliser). */
   static long mix(long seed, long index) {
-    return Tracer.mix64(Tracer.mix64(seed) + 0x9E3779B97F4A7C15L * (index + 1));
+    return SceneMath.mix64(SceneMath.mix64(seed) + 0x9E3779B97F4A7C15L * (index + 1));
   }
 
   static Scene generate(long seed, long index, int height, int width) {
@@ -186,6 +186,6 @@ final class SceneGenerator {
       r = c; g = 0; b = x;
     }
     double m = v - c;
-    return new Vec3(Tracer.clamp01(r + m), Tracer.clamp01(g + m), Tracer.clamp01(b + m));
+    return new Vec3(SceneMath.clamp01(r + m), SceneMath.clamp01(g + m), SceneMath.clamp01(b + m));
   }
 }
