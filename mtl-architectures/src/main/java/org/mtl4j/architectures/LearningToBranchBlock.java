@@ -44,7 +44,7 @@ import org.mtl4j.core.task.Task;
  * independent columns) and compute only the nodes on the tree.
  *
  * <p>The block sees forward passes, not epochs. It counts its training forwards {@code t}; the noise of forward
- * {@code t} comes from a {@link SplittableRandom} seeded with the block's seed (the engine's random seed when the
+ * {@code t} comes from a {@link java.util.SplittableRandom} seeded with the block's seed (the engine's random seed when the
  * block was made: {@code MultiTask.builder()} sets it from the run's seed) and {@code t}, so the same seed gives the
  * same draws, bit for bit. It counts an epoch boundary whenever a training forward finds the engine reseeded since
  * the previous one ({@code MultiTaskTrainer} reseeds the engine with {@code seed + epoch} at the start of every

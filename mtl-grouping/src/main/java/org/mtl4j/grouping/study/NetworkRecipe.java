@@ -10,10 +10,10 @@ import java.util.List;
 
 /**
  * How every network of a grouping study or estimate is trained, and the {@link CandidateSpec} of one task subset
- * under it — {@link GroupingStudy}, {@link SampledHigherOrderAffinity} and {@link MetaGainSampling} all take their
+ * under it — {@link GroupingStudy}, {@link org.mtl4j.grouping.estimators.SampledHigherOrderAffinity} and {@link org.mtl4j.grouping.estimators.MetaGainSampling} all take their
  * specs from here, so they share one candidate folder.
  *
- * @param description what the data is ({@link org.mtl4j.grouping.study.StudyData#describe()}); part of every spec
+ * @param description what the data is ({@link StudyData#describe()}); part of every spec
  * @param tasks the tasks, in column order (unique)
  * @param architecture the architecture's name, as the executor's architecture reports it
  * @param width the encoder width of a full-size network
@@ -108,7 +108,7 @@ public record NetworkRecipe(String description, ImmutableList<String> tasks, Str
     /**
      * Collects the training settings of a recipe — everything but the data and the tasks, which
      * {@link #build(String, List)} takes — with the defaults of {@link NetworkRecipe#of}; the builders of
-     * {@link GroupingStudy} and {@link SampledHigherOrderAffinity} keep their recipe in one. Every setter validates
+     * {@link GroupingStudy} and {@link org.mtl4j.grouping.estimators.SampledHigherOrderAffinity} keep their recipe in one. Every setter validates
      * and names its value in the message.
      */
     public static final class Builder {
@@ -192,7 +192,7 @@ public record NetworkRecipe(String description, ImmutableList<String> tasks, Str
         }
 
         /**
-         * @param description what the data is ({@link org.mtl4j.grouping.study.StudyData#describe()})
+         * @param description what the data is ({@link StudyData#describe()})
          * @param tasks the tasks, in column order (unique)
          * @return the recipe
          * @throws IllegalArgumentException naming a repeated task
